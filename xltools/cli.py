@@ -1,0 +1,196 @@
+"""Command line: ``xltools build | tables | template | demo``.
+
+Exit codes: 0 done (warnings allowed), 1 the checks found errors, 2 the input could not be
+read or the command was wrong.  Messages are Chinese and name the place; no traceback is
+shown unless --debug.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .atomic import OutputLocked, write_text
+from .findings import Finding, Severity
+from .reader import ReadError, read_master
+from .tables import build_tables
+from .writers.plain_workbook import output_name, write_plain_workbook
+from .writers.tables_json import dumps
+from .writers.template import write_template
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+class Failure(Exception):
+    """Stop the command with a message and an exit code."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
+
+
+def _print_findings(findings, stream=None, limit: int = 200) -> None:
+    stream = stream or sys.stderr
+    shown = [f for f in findings if f.severity is not Severity.INFO]
+    for f in shown[:limit]:
+        click.echo(str(f), file=stream)
+    if len(shown) > limit:
+        click.echo(f"……另有 {len(shown) - limit} 条未显示", file=stream)
+
+
+def _summary(findings: list[Finding]) -> str:
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    infos = sum(f.severity is Severity.INFO for f in findings)
+    status = "通过" if not errors else "不通过"
+    return f"校验{status}：{errors} 个错误，{warnings} 个警告，{infos} 条提示"
+
+
+def _load(master_path: str):
+    """Read and validate a master; errors stop here, before anything is written."""
+    master = read_master(master_path)
+    findings = list(master.findings)
+    if master.info is None or any(f.severity is Severity.ERROR for f in findings):
+        _print_findings(findings)
+        raise Failure(f"{master_path}：底稿有错误，请按上面的提示修改后重试。\n{_summary(findings)}",
+                      EXIT_ERRORS)
+    return master, findings
+
+
+def _build(master_path: str, outdir: str, force: bool) -> tuple[list[str], list[Finding]]:
+    master, findings = _load(master_path)
+    ts = build_tables(master)
+    findings += ts.findings
+    target = os.path.join(outdir, output_name(ts))
+    if os.path.exists(target) and not force:
+        raise Failure(f"“{target}”已存在。如要覆盖，请加 --force。", EXIT_UNREADABLE)
+    write_plain_workbook(ts, target)
+    return [target], findings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xltools")
+@click.option("--debug", is_flag=True, help="出错时显示完整的 Python 调用栈。")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """xltools：从预算底稿生成部门预算公开表。"""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("master", type=click.Path(dir_okay=False))
+@click.option("-o", "--outdir", default="output", show_default=True, help="输出文件夹")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
+def build(master: str, outdir: str, force: bool) -> None:
+    """由底稿生成预算公开表。"""
+    files, findings = _build(master, outdir, force)
+    _print_findings(findings)
+    for f in files:
+        click.echo(f"已生成：{f}")
+    click.echo(_summary(findings))
+
+
+@main.command()
+@click.argument("master", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="按 tables.md 的 JSON 格式输出")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件而不是标准输出")
+def tables(master: str, as_json: bool, output: str | None) -> None:
+    """计算全部公开表。"""
+    m, findings = _load(master)
+    ts = build_tables(m)
+    text = dumps(ts) if as_json else _text_tables(ts)
+    if output:
+        write_text(output, text + "\n")
+    else:
+        click.echo(text)
+    _print_findings(findings + ts.findings)
+
+
+def _text_tables(ts) -> str:
+    from .money import format_wan
+
+    out = [f"{ts.entity} {ts.year}年 {ts.kind}预算公开表（表样 {ts.profile}，单位：万元）"]
+    for t in ts.tables.values():
+        out.append(f"\n表{t.no} {t.title}" + ("（空表）" if t.empty else ""))
+        for sec in t.sections:
+            out.append("  " + " | ".join(["项目", *sec.column_labels]))
+            for row, vals in sec.rows:
+                cells = [format_wan(vals[k]) if k in vals else "" for k in sec.columns]
+                out.append("  " + " | ".join([f"{row.code or ''} {row.label}".strip(), *cells]))
+    return "\n".join(out)
+
+
+@main.command()
+@click.option("-o", "--output", default="预算底稿模板.xlsx", show_default=True,
+              type=click.Path(dir_okay=False), help="模板保存位置")
+def template(output: str) -> None:
+    """生成空白预算底稿模板。"""
+    write_template(output)
+    click.echo(f"已生成空白底稿：{output}")
+
+
+def sample_dir() -> Path:
+    """The bundled sample masters: inside the package when installed, else the repository's."""
+    packaged = Path(__file__).parent / "samples"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "samples"
+
+
+@main.command()
+@click.option("-o", "--outdir", default="output", show_default=True, help="输出文件夹")
+def demo(outdir: str) -> None:
+    """用自带的示例底稿生成公开表。"""
+    samples = sorted(sample_dir().glob("*.xlsx"))
+    if not samples:
+        raise Failure("找不到示例底稿（samples/*.xlsx）。", EXIT_UNREADABLE)
+    worst = EXIT_OK
+    for sample in samples:
+        click.echo(f"示例：{sample.name}")
+        try:
+            files, findings = _build(str(sample), outdir, force=True)
+        except Failure as exc:
+            click.echo(str(exc), err=True)
+            worst = max(worst, exc.code)
+            continue
+        for f in files:
+            click.echo(f"  已生成：{os.path.abspath(f)}")
+        click.echo(f"  {_summary(findings)}")
+    if worst:
+        raise Failure("示例生成失败。", worst)
+
+
+def run() -> None:
+    """Entry point: turn every failure into a message and an exit code."""
+    debug = "--debug" in sys.argv
+    try:
+        main.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已取消。", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_UNREADABLE)
+    except ReadError as exc:
+        click.echo(str(exc.finding), err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except Failure as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(exc.code)
+    except OutputLocked as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_UNREADABLE)
+    except Exception as exc:  # the last line of defence: never a bare traceback
+        if debug:
+            traceback.print_exc()
+        else:
+            click.echo(f"内部错误：{exc!r}。请加 --debug 重新运行并把输出发给维护者。", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    sys.exit(EXIT_OK)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,67 @@
+"""Normalise classification codes as people type them.
+
+Users paste codes from budget systems, Word tables and WPS: ``2080101``, ``208 01 01``,
+``208-01-01``, ``208.01.01``, a number ``2080101`` (possibly ``2080101.0`` after a round
+trip through a float), full-width digits, or the code followed by its name
+(``2080101 行政运行``).  Everything becomes the plain digit string ``2080101``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９．－　，", "0123456789.- ,"
+)
+# The code is the leading run of digits and separators; a name may follow.
+_LEADING_CODE = re.compile(r"^\s*([0-9][0-9 .\-]*)(.*)$", re.S)
+_FLOAT_TAIL = re.compile(r"^([0-9]+)\.0+$")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCode:
+    code: str
+    name: str | None  # the name written after the code, if any
+
+
+def to_halfwidth(text: str) -> str:
+    return text.translate(_FULLWIDTH)
+
+
+def parse_code(value: object) -> ParsedCode | None:
+    """Return the digits of a code cell and any trailing name, or None when it holds no code.
+
+    Numbers are accepted because Excel turns typed codes into numbers unless the column is
+    formatted as text; a float can only hold an integral code.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return ParsedCode(str(value), None) if value >= 0 else None
+    if isinstance(value, float):
+        if value != value or value < 0 or not value.is_integer():
+            return None
+        return ParsedCode(str(int(value)), None)
+    text = to_halfwidth(str(value)).strip()
+    if not text:
+        return None
+    float_form = _FLOAT_TAIL.match(text)
+    if float_form:
+        return ParsedCode(float_form.group(1), None)
+    m = _LEADING_CODE.match(text)
+    if not m:
+        return None
+    digits = re.sub(r"[^0-9]", "", m.group(1))
+    name = m.group(2).strip(" \t\r\n-—:：、") or None
+    return ParsedCode(digits, name)
+
+
+def func_levels(code: str) -> list[str]:
+    """类, 款, 项 prefixes of a 功能分类 code (3, 5, 7 digits)."""
+    return [code[:n] for n in (3, 5, 7) if len(code) >= n]
+
+
+def econ_levels(code: str) -> list[str]:
+    """类, 款 prefixes of a 部门经济分类 code (3, 5 digits)."""
+    return [code[:n] for n in (3, 5) if len(code) >= n]

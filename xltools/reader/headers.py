@@ -1,0 +1,46 @@
+"""Column headers of the master's sheets and the aliases users write for them."""
+
+from __future__ import annotations
+
+import re
+
+LINE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "单位名称": ("预算单位", "单位"),
+    "功能分类科目": ("功能科目", "功能分类科目编码", "支出功能分类科目"),
+    "经济分类科目": ("经济科目", "部门经济分类科目", "部门经济分类"),
+    "支出类型": ("支出类别",),
+    "项目名称": ("项目",),
+    "资金来源": ("资金性质", "来源"),
+    "金额": ("预算数", "金额（元）", "金额（万元）"),
+    "备注": (),
+}
+LINE_REQUIRED = ("功能分类科目", "经济分类科目", "支出类型", "资金来源", "金额")
+
+DICT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "类型": (), "科目编码": ("编码",), "科目名称": ("名称",),
+}
+
+
+def normalise(text: object) -> str:
+    """Header text without spaces, with full-width brackets, as the spec writes them."""
+    s = re.sub(r"\s+", "", str(text or ""))
+    return s.replace("(", "（").replace(")", "）")
+
+
+def alias_map(columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    out = {}
+    for canonical, aliases in columns.items():
+        out[normalise(canonical)] = canonical
+        for a in aliases:
+            out[normalise(a)] = canonical
+    return out
+
+
+def header_unit(text: object) -> str | None:
+    """金额（元）/金额（万元）: the unit a header states, if any."""
+    s = normalise(text)
+    if s.endswith("（万元）"):
+        return "万元"
+    if s.endswith("（元）"):
+        return "元"
+    return None

@@ -1,0 +1,425 @@
+"""Parse a master workbook (预算底稿) into basic information, lines and findings.
+
+Sheets are found by name and columns by header text (row 1), never by position.  Every
+problem becomes a finding that names the cell; parsing goes on so that one run reports
+everything the accountant has to fix.
+"""
+
+from __future__ import annotations
+
+from .. import dictionaries
+from ..codes import ParsedCode, parse_code, to_halfwidth
+from ..findings import Finding, error, info, warning
+from ..model import Info, Line, Master
+from ..money import AmountError, parse_amount, to_fen
+from ..sources import EXPENSE_TYPES, resolve
+from ..tables.profiles import PROFILES, default_profile
+from .headers import DICT_COLUMNS, LINE_COLUMNS, LINE_REQUIRED, alias_map, header_unit, normalise
+from .workbook import Sheet, Workbook, cell_ref, col_letter, open_workbook
+
+INFO_SHEET = "基本信息"
+LINES_SHEET = "收支明细"
+DICT_SHEET = "科目字典"
+KNOWN_SHEETS = (INFO_SHEET, LINES_SHEET, "上年预算", "项目信息", "绩效指标", "其他事项", DICT_SHEET)
+OPTIONAL_READ = ("上年预算", "项目信息", "绩效指标", "其他事项")
+
+# 人员经费 are paid from 工资福利 and 对个人和家庭的补助; 公用经费 from 商品和服务支出 and
+# 资本性支出 (equipment bought for running the office).
+TYPE_ECON_CLASSES = {"人员经费": ("301", "303"), "公用经费": ("302", "310")}
+
+
+def read_master(path: str) -> Master:
+    """Read ``path``; raise ReadError only when it is not a readable workbook at all."""
+    book = open_workbook(path)
+    try:
+        return _MasterParser(book).parse()
+    finally:
+        book.close()
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return to_halfwidth(str(value)).strip() if isinstance(value, str) else str(value).strip()
+
+
+class _MasterParser:
+    def __init__(self, book: Workbook):
+        self.book = book
+        self.findings: list[Finding] = []
+        self.sheet_by_name = {normalise(n): n for n in book.sheet_names}
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def _sheet(self, name: str, required: bool) -> Sheet | None:
+        actual = self.sheet_by_name.get(normalise(name))
+        if actual is None:
+            if required:
+                self.add(error("sheet-missing", name, None,
+                               f"缺少工作表“{name}”。请按模板（xltools template）添加这张表。"))
+            return None
+        return self.book.sheet(actual)
+
+    def parse(self) -> Master:
+        for n in self.book.sheet_names:
+            if normalise(n) not in {normalise(k) for k in KNOWN_SHEETS}:
+                self.add(info("sheet-extra", n, None, f"工作表“{n}”不是底稿的组成部分，已忽略。"))
+        info_sheet = self._sheet(INFO_SHEET, True)
+        lines_sheet = self._sheet(LINES_SHEET, True)
+        basic = self._parse_info(info_sheet) if info_sheet else None
+        year = basic.year if basic else 2026
+        func_names = dictionaries.func_names(year)
+        econ_names = dictionaries.econ_names(year)
+        dict_sheet = self._sheet(DICT_SHEET, False)
+        if dict_sheet:
+            self._parse_dictionary(dict_sheet, func_names, econ_names)
+        lines: list[Line] = []
+        if lines_sheet and basic is not None:
+            lines = _LineParser(self, lines_sheet, basic, func_names, econ_names).parse()
+        elif lines_sheet:
+            # Without 基本信息 the amounts' unit is unknown; still check the codes and words.
+            fallback = Info(year, "", "单位", "元", default_profile(year), None, 11, 90)
+            _LineParser(self, lines_sheet, fallback, func_names, econ_names).parse()
+        extra = {}
+        for name in OPTIONAL_READ:
+            sheet = self._sheet(name, False)
+            if sheet:
+                extra[name] = sheet.rows
+        return Master(self.book.path, basic, tuple(lines), func_names, econ_names,
+                      tuple(self.findings), extra)
+
+    # -- 基本信息 -------------------------------------------------------------------------
+    def _parse_info(self, sheet: Sheet) -> Info | None:
+        values: dict[str, tuple[object, str]] = {}
+        for r, row in enumerate(sheet.rows):
+            key = normalise(row[0]) if row else ""
+            if not key or (r == 0 and key in ("项目", "key")):
+                continue
+            value = row[1] if len(row) > 1 else None
+            values[key] = (value, cell_ref(r, 1))
+        last = len(sheet.rows)
+        ok = True
+
+        def need(key: str) -> tuple[object, str] | None:
+            nonlocal ok
+            value, ref = values.get(key, (None, None))
+            if ref is None:
+                self.add(error("info-key-missing", INFO_SHEET, f"A{last + 1}",
+                               f"基本信息缺少“{key}”。请在 A 列新增一行“{key}”，在 B 列填写内容。"))
+                ok = False
+                return None
+            if value is None or _text(value) == "":
+                self.add(error("info-key-missing", INFO_SHEET, ref, f"基本信息“{key}”没有填写内容。"))
+                ok = False
+                return None
+            return value, ref
+
+        def bad(key: str, ref: str, message: str) -> None:
+            nonlocal ok
+            self.add(error("info-value-bad", INFO_SHEET, ref, f"基本信息“{key}”{message}"))
+            ok = False
+
+        year = 0
+        got = need("预算年度")
+        if got:
+            text = _text(got[0]).removesuffix("年")
+            if text.isdigit() and 2000 <= int(text) <= 2100:
+                year = int(text)
+            else:
+                bad("预算年度", got[1], f"应为四位年份（如 2026），现为“{got[0]}”。")
+        entity = ""
+        got = need("单位名称")
+        if got:
+            entity = _text(got[0])
+        kind = ""
+        got = need("公开口径")
+        if got:
+            kind = _text(got[0])
+            if kind not in ("部门", "单位"):
+                bad("公开口径", got[1], f"应为“部门”或“单位”，现为“{got[0]}”。")
+        unit = ""
+        got = need("金额单位")
+        if got:
+            unit = _text(got[0])
+            if unit not in ("元", "万元"):
+                bad("金额单位", got[1], f"应为“元”或“万元”，现为“{got[0]}”。")
+        profile = default_profile(year) if year else "2026"
+        if "表样" in values and _text(values["表样"][0]):
+            value, ref = values["表样"]
+            name = _text(value).removesuffix("年")
+            if name in PROFILES:
+                profile = name
+            else:
+                bad("表样", ref, f"“{value}”不是已知表样，可选：{'、'.join(PROFILES)}。")
+        carry = None
+        if "上年结转表" in values and _text(values["上年结转表"][0]):
+            value, ref = values["上年结转表"]
+            carry = {"是": True, "否": False}.get(_text(value))
+            if carry is None:
+                bad("上年结转表", ref, f"应为“是”或“否”，现为“{value}”。")
+        columns = self._int_key(values, "收入表列", 11, (11, 12), bad)
+        weights = self._int_key(values, "绩效权重合计", 90, None, bad)
+        if not ok:
+            return None
+        extra = {k: v for k, (v, _) in values.items()}
+        return Info(year, entity, kind, unit, profile, carry, columns, weights, extra)
+
+    @staticmethod
+    def _int_key(values, key, default, allowed, bad) -> int:
+        if key not in values or _text(values[key][0]) == "":
+            return default
+        value, ref = values[key]
+        text = _text(value)
+        if not text.isdigit() or (allowed and int(text) not in allowed) or int(text) <= 0:
+            hint = "或".join(str(a) for a in allowed) if allowed else "正整数"
+            bad(key, ref, f"应为 {hint}，现为“{value}”。")
+            return default
+        return int(text)
+
+    # -- 科目字典 -------------------------------------------------------------------------
+    def _parse_dictionary(self, sheet: Sheet, func_names, econ_names) -> None:
+        cols = _find_columns(self, sheet, DICT_COLUMNS, ("类型", "科目编码", "科目名称"))
+        if cols is None:
+            return
+        for r in range(1, len(sheet.rows)):
+            row = sheet.rows[r]
+            kind = _text(_get(row, cols["类型"]))
+            parsed = parse_code(_get(row, cols["科目编码"]))
+            name = _text(_get(row, cols["科目名称"])) or (parsed.name if parsed else "")
+            if not kind and parsed is None:
+                continue
+            ref = cell_ref(r, cols["科目编码"])
+            if kind not in ("功能", "经济"):
+                self.add(error("dict-bad", DICT_SHEET, cell_ref(r, cols["类型"]),
+                               f"科目字典“类型”应为“功能”或“经济”，现为“{kind}”。"))
+                continue
+            lengths = (3, 5, 7) if kind == "功能" else (3, 5)
+            if parsed is None or len(parsed.code) not in lengths or not name:
+                self.add(error("dict-bad", DICT_SHEET, ref,
+                               f"科目字典第 {r + 1} 行需要 {'/'.join(map(str, lengths))} 位编码和科目名称。"))
+                continue
+            (func_names if kind == "功能" else econ_names)[parsed.code] = name
+
+
+def _get(row: list, index: int | None):
+    if index is None or index >= len(row):
+        return None
+    return row[index]
+
+
+def _find_columns(parser: _MasterParser, sheet: Sheet, columns, required) -> dict[str, int | None] | None:
+    """Map canonical column names to indices by the header row; report missing/duplicates."""
+    header = sheet.rows[0] if sheet.rows else []
+    aliases = alias_map(columns)
+    found: dict[str, int] = {}
+    ok = True
+    for c, text in enumerate(header):
+        if text is None or normalise(text) == "":
+            continue
+        canonical = aliases.get(normalise(text))
+        if canonical is None:
+            parser.add(info("column-extra", sheet.name, cell_ref(0, c),
+                            f"列“{text}”不是底稿的标准列，已忽略。"))
+            continue
+        if canonical in found:
+            parser.add(error("column-duplicate", sheet.name, cell_ref(0, c),
+                             f"“{canonical}”列出现了两次（{col_letter(found[canonical])}1 和 "
+                             f"{cell_ref(0, c)}），请删除或改名其中一列。"))
+            ok = False
+            continue
+        found[canonical] = c
+    for name in required:
+        if name not in found:
+            parser.add(error("column-missing", sheet.name, "1:1",
+                             f"工作表“{sheet.name}”第 1 行缺少“{name}”列。请添加这一列的标题。"))
+            ok = False
+    if not ok:
+        return None
+    return {name: found.get(name) for name in columns}
+
+
+class _LineParser:
+    """收支明细 rows → Lines, with one finding per problem cell."""
+
+    def __init__(self, parser: _MasterParser, sheet: Sheet, basic: Info, func_names, econ_names):
+        self.p = parser
+        self.sheet = sheet
+        self.basic = basic
+        self.func_names = func_names
+        self.econ_names = econ_names
+
+    def err(self, rule, r, c, message, **kw):
+        self.p.add(error(rule, self.sheet.name, cell_ref(r, c), message, **kw))
+
+    def warn(self, rule, r, c, message, **kw):
+        self.p.add(warning(rule, self.sheet.name, cell_ref(r, c), message, **kw))
+
+    def parse(self) -> list[Line]:
+        cols = _find_columns(self.p, self.sheet, LINE_COLUMNS, LINE_REQUIRED)
+        if cols is None:
+            return []
+        self.cols = cols
+        stated = header_unit(self.sheet.rows[0][cols["金额"]])
+        if stated and self.basic.unit and stated != self.basic.unit:
+            self.err("amount-unit-conflict", 0, cols["金额"],
+                     f"金额列标题写的是{stated}，但基本信息“金额单位”是{self.basic.unit}。请统一单位。")
+            return []
+        lines: list[Line] = []
+        seen: dict[tuple, int] = {}
+        for r in range(1, len(self.sheet.rows)):
+            row = self.sheet.rows[r]
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+                if any(self.sheet.formula_without_value(cell_ref(r, c))
+                       for c in cols.values() if c is not None):
+                    self._uncached_row(r)
+                continue
+            line = self._line(r, row)
+            if line is None:
+                continue
+            key = (line.unit, line.func, line.econ, line.type, line.project, line.source, line.amount)
+            if key in seen:
+                self.warn("line-duplicate", r, cols["金额"],
+                          f"第 {r + 1} 行与第 {seen[key]} 行完全相同，是否重复录入？"
+                          "如确实是两笔，请在备注中说明。")
+            else:
+                seen[key] = r + 1
+            lines.append(line)
+        return lines
+
+    def _uncached_row(self, r: int) -> None:
+        for c in self.cols.values():
+            if c is not None and self.sheet.formula_without_value(cell_ref(r, c)):
+                self.err("formula-no-value", r, c, "公式没有计算结果（文件未经 Excel/WPS 计算保存）。"
+                         "请在 Excel 或 WPS 中打开底稿，按 F9 重算后保存。")
+
+    def _cell(self, row, name):
+        return _get(row, self.cols[name])
+
+    def _missing(self, r: int, name: str) -> bool:
+        """Report an empty required cell; a formula without cached value gets its own rule."""
+        c = self.cols[name]
+        if self.sheet.formula_without_value(cell_ref(r, c)):
+            self.err("formula-no-value", r, c, "公式没有计算结果（文件未经 Excel/WPS 计算保存）。"
+                     "请在 Excel 或 WPS 中打开底稿，按 F9 重算后保存。")
+        else:
+            self.err(f"{_RULE_PREFIX[name]}-missing", r, c, f"“{name}”为空，请填写。")
+        return False
+
+    def _line(self, r: int, row: list) -> Line | None:
+        ok = True
+        func = self._code(r, row, "功能分类科目", "func", (7,), self.func_names)
+        econ = self._code(r, row, "经济分类科目", "econ", (5,), self.econ_names)
+        ok &= func is not None and econ is not None
+
+        type_ = _text(self._cell(row, "支出类型")).replace(" ", "")
+        if not type_:
+            ok = self._missing(r, "支出类型")
+        elif type_ not in EXPENSE_TYPES:
+            self.err("type-unknown", r, self.cols["支出类型"],
+                     f"支出类型“{type_}”无效，只能是 人员经费、公用经费 或 项目支出。", actual=type_)
+            ok = False
+
+        project = _text(self._cell(row, "项目名称")) or None if self.cols["项目名称"] is not None else None
+        if type_ == "项目支出" and not project:
+            c = self.cols["项目名称"] if self.cols["项目名称"] is not None else self.cols["支出类型"]
+            self.err("project-name-missing", r, c, "项目支出必须填写项目名称。")
+            ok = False
+        if type_ in TYPE_ECON_CLASSES and project:
+            self.warn("project-name-basic", r, self.cols["项目名称"],
+                      f"{type_}属于基本支出，不填项目名称；已忽略“{project}”。")
+            project = None
+
+        source_text = _text(self._cell(row, "资金来源"))
+        source = resolve(source_text) if source_text else None
+        if not source_text:
+            ok = self._missing(r, "资金来源")
+        elif source is None:
+            self.err("source-unknown", r, self.cols["资金来源"],
+                     f"资金来源“{source_text}”无效。请从下拉列表选择，例如 一般公共预算、"
+                     "上级一般公共预算转移支付、财政专户、上年结转-一般公共预算。", actual=source_text)
+            ok = False
+
+        amount = self._amount(r, row)
+        ok &= amount is not None
+
+        if ok and type_ in TYPE_ECON_CLASSES and not econ.startswith(TYPE_ECON_CLASSES[type_]):
+            classes = "、".join(TYPE_ECON_CLASSES[type_])
+            self.warn("type-econ-mismatch", r, self.cols["经济分类科目"],
+                      f"{type_}的经济分类一般在 {classes} 类，本行是 {econ}"
+                      f"（{self.econ_names.get(econ, '')}）。请确认支出类型或经济分类。")
+        if not ok:
+            return None
+        unit = _text(self._cell(row, "单位名称")) if self.cols["单位名称"] is not None else ""
+        note = _text(self._cell(row, "备注")) or None if self.cols["备注"] is not None else None
+        return Line(r + 1, unit or self.basic.entity, func, econ, type_, project, source.name,
+                    amount, note)
+
+    def _code(self, r, row, name, dim, lengths, names) -> str | None:
+        c = self.cols[name]
+        value = _get(row, c)
+        if value is None:
+            return self._missing(r, name) or None
+        parsed: ParsedCode | None = parse_code(value)
+        label = "功能分类" if dim == "func" else "经济分类"
+        if parsed is None or not parsed.code:
+            self.err(f"{dim}-code-bad", r, c, f"{name}“{value}”不是科目编码。请填写数字编码，"
+                     f"如 {'2080101' if dim == 'func' else '30101'}。", actual=value)
+            return None
+        code = parsed.code
+        if len(code) not in lengths:
+            want = {7: "项级（7 位）", 5: "款级（5 位）"}[lengths[0]]
+            if len(code) in (3, 5) and len(code) < lengths[0]:
+                self.err(f"{dim}-code-level", r, c, f"{name}“{code}”不是{want}科目。"
+                         f"请填写到{want[:1]}级，例如 {code}{'01' * ((lengths[0] - len(code)) // 2)}。",
+                         actual=code)
+            else:
+                self.err(f"{dim}-code-bad", r, c, f"{name}“{value}”位数不对，{label}应为{want}编码。",
+                         actual=value)
+            return None
+        if code not in names:
+            if parsed.name:
+                names[code] = parsed.name  # the line names a code the lists lack
+            else:
+                self.err(f"{dim}-code-unknown", r, c, f"{name}“{code}”不在 {self.basic.year} 年"
+                         f"{label}科目中。请核对编码；如确为新增科目，请在“科目字典”表补充名称，"
+                         f"或写成“{code} 科目名称”。", actual=code)
+                return None
+        parents = [code[:n] for n in ((3, 5) if dim == "func" else (3,))]
+        for parent in parents:
+            if parent not in names:
+                self.err(f"{dim}-code-unknown", r, c, f"{name}“{code}”的上级科目“{parent}”没有名称。"
+                         "请在“科目字典”表补充它的名称。", actual=parent)
+                return None
+        return code
+
+    def _amount(self, r: int, row: list) -> int | None:
+        c = self.cols["金额"]
+        value = _get(row, c)
+        if value is None:
+            self._missing(r, "金额")
+            return None
+        try:
+            amount, as_text = parse_amount(value)
+        except AmountError as exc:
+            self.err("amount-not-number", r, c, f"金额{exc}。请填写数字（{self.basic.unit}），"
+                     "不要带单位或文字。", actual=value)
+            return None
+        if amount < 0:
+            self.err("amount-negative", r, c, f"金额 {amount} 为负数。预算数不能为负，"
+                     "调减请直接修改原行金额。", actual=str(amount))
+            return None
+        if as_text:
+            self.p.add(info("amount-text", self.sheet.name, cell_ref(r, c),
+                            f"金额“{value}”是以文本形式存储的数字，已按 {amount} 读取。"))
+        fen, lost = to_fen(amount, self.basic.unit or "元")
+        if lost:
+            self.warn("amount-precision", r, c, f"金额 {amount}{self.basic.unit} 精确到了分以下，"
+                      "已四舍五入到分。", actual=str(amount))
+        return fen
+
+
+_RULE_PREFIX = {"功能分类科目": "func-code", "经济分类科目": "econ-code", "支出类型": "type",
+                "资金来源": "source", "金额": "amount"}

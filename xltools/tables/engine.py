@@ -1,0 +1,179 @@
+"""Fill the tables of a 表样 from the budget lines.
+
+One pass groups the lines into atoms (lines no table can tell apart) and maps every atom
+to the cells it adds into.  Rounding then picks each atom's whole number of 百元 (see
+rounding.py) and every cell becomes an exact integer sum — so every identity of tables.md
+holds by construction, in every table and across tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..findings import Finding, info
+from ..model import Master
+from ..money import FEN_PER_BAIYUAN, format_wan
+from ..rounding import controlled_round
+from ..sources import NAMES as SOURCE_ORDER
+from .profiles import PROFILES, Profile, published_tables
+from .rows import Context, Row
+from .spec import Section, TableSpec, table_specs
+
+_SOURCE_RANK = {name: i for i, name in enumerate(SOURCE_ORDER)}
+
+
+@dataclass(frozen=True)
+class Atom:
+    unit: str
+    func: str
+    econ: str
+    type: str
+    project: str | None
+    source: str
+    amount: int  # 分
+
+    @property
+    def basic(self) -> bool:
+        return self.type != "项目支出"
+
+
+@dataclass
+class SectionResult:
+    name: str
+    columns: tuple[str, ...]
+    column_labels: tuple[str, ...]
+    single: bool
+    rows: list[tuple[Row, dict[str, int]]]  # values in 百元, zeros omitted
+
+
+@dataclass
+class TableResult:
+    key: str
+    no: int
+    title: str
+    empty: bool
+    empty_note: str | None
+    sections: list[SectionResult]
+
+    def section(self, name: str) -> SectionResult:
+        return next(s for s in self.sections if s.name == name)
+
+
+@dataclass
+class TableSet:
+    entity: str
+    year: int
+    kind: str
+    profile: str
+    tables: dict[str, TableResult]
+    findings: list[Finding] = field(default_factory=list)
+    # the rounded atoms, for callers that sum lines again (functions in cells, narrative)
+    atoms: list[Atom] = field(default_factory=list, repr=False)
+    rounded: list[int] = field(default_factory=list, repr=False)
+
+
+def make_atoms(lines) -> list[Atom]:
+    groups: dict[tuple, int] = {}
+    for ln in lines:
+        key = (ln.unit, ln.func, ln.econ, ln.type, ln.project if not ln.basic else None, ln.source)
+        groups[key] = groups.get(key, 0) + ln.amount
+    return [Atom(*k, amount=v) for k, v in groups.items()]
+
+
+def build_tables(master: Master) -> TableSet:
+    info_ = master.info
+    profile: Profile = PROFILES[info_.profile]
+    atoms = make_atoms(master.lines)
+    has_carry = any(a.source.startswith("上年结转") and a.amount for a in atoms)
+    keys = published_tables(profile, info_.carryover_table, has_carry)
+    specs = table_specs(info_.income_columns == 12, profile.carryover_title)
+    ctx = Context(
+        kind=info_.kind, entity=info_.entity, func_names=master.func_names,
+        econ_names=master.econ_names, total_first=profile.total_first,
+        total_label=profile.total_label, unit_order=_first_seen(ln.unit for ln in master.lines),
+        project_order=_first_seen((ln.unit, ln.project) for ln in master.lines),
+    )
+
+    # Cells: (table, section, row key, column) → index; members: cell → atom indices.
+    cell_index: dict[tuple, int] = {}
+    members: list[list[int]] = []
+    for t in keys:
+        for sec in specs[t].sections:
+            for i, atom in enumerate(atoms):
+                if not sec.select.matches(atom):
+                    continue
+                cols = [c.key for c in sec.columns if c.select.matches(atom)]
+                for rk in sec.rows.keys(atom, ctx):
+                    for col in cols:
+                        ref = (t, sec.name, rk, col)
+                        idx = cell_index.get(ref)
+                        if idx is None:
+                            idx = cell_index[ref] = len(members)
+                            members.append([])
+                        members[idx].append(i)
+
+    exact = [a.amount for a in atoms]
+    order = sorted(range(len(atoms)), key=lambda i: _atom_order(atoms[i]))
+    result = controlled_round(exact, members, order=order, unit=FEN_PER_BAIYUAN)
+    values = [sum(result.rounded[i] for i in m) for m in members]
+
+    tables: dict[str, TableResult] = {}
+    for no, t in enumerate(keys, start=1):
+        tables[t] = _assemble(specs[t], no, ctx, info_, cell_index, values)
+    findings = _deviation_findings(result.deviations, cell_index, values, tables)
+    return TableSet(info_.entity, info_.year, info_.kind, info_.profile, tables, findings,
+                    atoms, result.rounded)
+
+
+def _atom_order(a: Atom) -> tuple:
+    # The 功能分类 tree first: every tree figure of every source is then a contiguous run.
+    return (a.func, _SOURCE_RANK.get(a.source, 99), a.type, a.econ, a.unit, a.project or "")
+
+
+def _first_seen(items) -> dict:
+    seen: dict = {}
+    for item in items:
+        seen.setdefault(item, len(seen))
+    return seen
+
+
+def _assemble(spec: TableSpec, no: int, ctx: Context, info_, cell_index, values) -> TableResult:
+    sections = []
+    any_value = False
+    for sec in spec.sections:
+        col_keys = tuple(c.key for c in sec.columns)
+        present = {rk for (t, s, rk, _), idx in cell_index.items()
+                   if t == spec.key and s == sec.name and values[idx]}
+        rows = []
+        for row in sec.rows.layout(present, ctx):
+            vals = {}
+            for col in col_keys:
+                idx = cell_index.get((spec.key, sec.name, row.key, col))
+                if idx is not None and values[idx]:
+                    vals[col] = values[idx]
+            any_value = any_value or bool(vals)
+            rows.append((row, vals))
+        sections.append(SectionResult(sec.name, col_keys, tuple(c.label for c in sec.columns),
+                                      sec.single, rows))
+    title = spec.title.format(kind=ctx.kind)
+    note = None if any_value else (
+        f"{ctx.entity}{info_.year}年没有使用{spec.empty_subject}安排的支出，{title}为空表。")
+    return TableResult(spec.key, no, title, not any_value, note, sections)
+
+
+def _deviation_findings(deviations, cell_index, values, tables) -> list[Finding]:
+    if not deviations:
+        return []
+    by_index = {idx: ref for ref, idx in cell_index.items()}
+    out = []
+    for idx, dev in sorted(deviations.items()):
+        t, sec, rk, col = by_index[idx]
+        table = tables[t]
+        label = next((r.label for r, _ in table.section(sec).rows if r.key == rk), str(rk))
+        exact = values[idx] * FEN_PER_BAIYUAN - dev
+        out.append(info(
+            "rounding-deviation", f"表{table.no}", None,
+            f"{table.title}“{label}”{col} 列舍位后为 {format_wan(values[idx])} 万元，"
+            f"与精确值相差 {abs(dev) / 1_000_000:.4f} 万元（超过 0.01 万元）",
+            expected=f"{exact / 1_000_000:.6f}", actual=format_wan(values[idx])))
+    return out

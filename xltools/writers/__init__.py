@@ -1,0 +1,1 @@
+"""Writers: everything that turns computed tables into files or text."""
