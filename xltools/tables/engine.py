@@ -9,6 +9,7 @@ holds by construction, in every table and across tables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..findings import Finding, info
 from ..model import Master
@@ -117,9 +118,13 @@ def build_tables(master: Master) -> TableSet:
     result = controlled_round(exact, members, order=order, unit=FEN_PER_BAIYUAN)
     values = [sum(result.rounded[i] for i in m) for m in members]
 
+    by_section: dict[tuple, dict[tuple, dict[str, int]]] = {}
+    for (t, s, rk, col), idx in cell_index.items():
+        if values[idx]:
+            by_section.setdefault((t, s), {}).setdefault(rk, {})[col] = values[idx]
     tables: dict[str, TableResult] = {}
     for no, t in enumerate(keys, start=1):
-        tables[t] = _assemble(specs[t], no, ctx, info_, cell_index, values)
+        tables[t] = _assemble(specs[t], no, ctx, info_, by_section)
     findings = _deviation_findings(result.deviations, cell_index, values, tables)
     return TableSet(info_.entity, info_.year, info_.kind, info_.profile, tables, findings,
                     atoms, result.rounded)
@@ -137,20 +142,16 @@ def _first_seen(items) -> dict:
     return seen
 
 
-def _assemble(spec: TableSpec, no: int, ctx: Context, info_, cell_index, values) -> TableResult:
+def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> TableResult:
+    """Lay out the rows of each section; ``by_section`` holds the non-zero cell values."""
     sections = []
     any_value = False
     for sec in spec.sections:
         col_keys = tuple(c.key for c in sec.columns)
-        present = {rk for (t, s, rk, _), idx in cell_index.items()
-                   if t == spec.key and s == sec.name and values[idx]}
+        cells = by_section.get((spec.key, sec.name), {})
         rows = []
-        for row in sec.rows.layout(present, ctx):
-            vals = {}
-            for col in col_keys:
-                idx = cell_index.get((spec.key, sec.name, row.key, col))
-                if idx is not None and values[idx]:
-                    vals[col] = values[idx]
+        for row in sec.rows.layout(set(cells), ctx):
+            vals = {col: cells[row.key][col] for col in col_keys if col in cells.get(row.key, {})}
             any_value = any_value or bool(vals)
             rows.append((row, vals))
         sections.append(SectionResult(sec.name, col_keys, tuple(c.label for c in sec.columns),
@@ -170,10 +171,10 @@ def _deviation_findings(deviations, cell_index, values, tables) -> list[Finding]
         t, sec, rk, col = by_index[idx]
         table = tables[t]
         label = next((r.label for r, _ in table.section(sec).rows if r.key == rk), str(rk))
-        exact = values[idx] * FEN_PER_BAIYUAN - dev
+        exact = Decimal(values[idx] * FEN_PER_BAIYUAN - dev).scaleb(-6)
         out.append(info(
             "rounding-deviation", f"表{table.no}", None,
             f"{table.title}“{label}”{col} 列舍位后为 {format_wan(values[idx])} 万元，"
-            f"与精确值相差 {abs(dev) / 1_000_000:.4f} 万元（超过 0.01 万元）",
-            expected=f"{exact / 1_000_000:.6f}", actual=format_wan(values[idx])))
+            f"与精确值 {exact} 万元相差 {abs(Decimal(dev).scaleb(-6))} 万元（不小于 0.01 万元）",
+            expected=str(exact), actual=format_wan(values[idx])))
     return out
