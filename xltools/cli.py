@@ -20,7 +20,8 @@ from .findings import Finding, Severity
 from .reader import ReadError, read_master
 from .tables import build_tables
 from .writers.plain_workbook import output_name, write_plain_workbook
-from .writers.tables_json import dumps
+from .writers.tables_json import dumps, tables_dict
+from .checks.identities import check_tables
 from .writers.template import write_template
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -65,7 +66,8 @@ def _load(master_path: str):
 def _build(master_path: str, outdir: str, force: bool) -> tuple[list[str], list[Finding]]:
     master, findings = _load(master_path)
     ts = build_tables(master)
-    findings += ts.findings
+    # The identities hold by construction; checking them proves it on every build.
+    findings += ts.findings + check_tables(tables_dict(ts))
     target = os.path.join(outdir, output_name(ts))
     if os.path.exists(target) and not force:
         raise Failure(f"“{target}”已存在。如要覆盖，请加 --force。", EXIT_UNREADABLE)

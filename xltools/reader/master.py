@@ -134,18 +134,17 @@ class _MasterParser:
         got = need("单位名称")
         if got:
             entity = _text(got[0])
-        kind = ""
-        got = need("公开口径")
-        if got:
-            kind = _text(got[0])
-            if kind not in ("部门", "单位"):
-                bad("公开口径", got[1], f"应为“部门”或“单位”，现为“{got[0]}”。")
-        unit = ""
-        got = need("金额单位")
-        if got:
-            unit = _text(got[0])
-            if unit not in ("元", "万元"):
-                bad("金额单位", got[1], f"应为“元”或“万元”，现为“{got[0]}”。")
+        def choice(key: str, allowed: tuple[str, str]) -> str:
+            got = need(key)
+            if not got:
+                return ""
+            text = _text(got[0])
+            if text not in allowed:
+                bad(key, got[1], f"应为“{allowed[0]}”或“{allowed[1]}”，现为“{got[0]}”。")
+            return text
+
+        kind = choice("公开口径", ("部门", "单位"))
+        unit = choice("金额单位", ("元", "万元"))
         profile = default_profile(year) if year else "2026"
         if "表样" in values and _text(values["表样"][0]):
             value, ref = values["表样"]

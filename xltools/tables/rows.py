@@ -77,10 +77,7 @@ class ProjectTree:
     """表7: 总计; per unit (部门 only) a unit row, 类 and 款 rows, then project rows with their 项."""
 
     def keys(self, line, ctx) -> list[tuple]:
-        unit = line.unit if ctx.unit_rows else None
-        keys = [("total",)]
-        if unit is not None:
-            keys.append(("unit", unit))
+        unit, keys = _unit_keys(line, ctx)
         keys += [("class", line.func[:3], unit), ("class", line.func[:5], unit)]
         keys.append(("project", line.func, line.project, unit))
         return keys
@@ -88,8 +85,7 @@ class ProjectTree:
     def layout(self, present: set[tuple], ctx: Context) -> list[Row]:
         rows: list[Row] = []
         for unit in _units(present, ctx):
-            if unit is not None:
-                rows.append(Row(("unit", unit), "unit", unit, unit=unit))
+            rows += _unit_row(unit)
             body = []
             for k in present:
                 if k[0] == "class" and k[2] == unit:
@@ -111,23 +107,29 @@ class ProjectList:
     """
 
     def keys(self, line, ctx) -> list[tuple]:
-        unit = line.unit if ctx.unit_rows else None
         project = line.project if not line.basic and line.project else BASIC_ROW
-        keys = [("total",)]
-        if unit is not None:
-            keys.append(("unit", unit))
+        unit, keys = _unit_keys(line, ctx)
         keys.append(("project", None, project, unit))
         return keys
 
     def layout(self, present: set[tuple], ctx: Context) -> list[Row]:
         rows: list[Row] = []
         for unit in _units(present, ctx):
-            if unit is not None:
-                rows.append(Row(("unit", unit), "unit", unit, unit=unit))
+            rows += _unit_row(unit)
             projects = [k for k in present if k[0] == "project" and k[3] == unit]
             projects.sort(key=lambda k: (k[2] != BASIC_ROW, ctx.project_order.get((unit, k[2]), 0)))
             rows += [Row(k, "project", k[2], unit=unit, project=k[2]) for k in projects]
         return _with_total(rows, ctx)
+
+
+def _unit_keys(line, ctx: Context) -> tuple[str | None, list[tuple]]:
+    """The unit a line is shown under (None for a 单位) and its total/unit row keys."""
+    unit = line.unit if ctx.unit_rows else None
+    return unit, [("total",)] + ([("unit", unit)] if unit is not None else [])
+
+
+def _unit_row(unit: str | None) -> list[Row]:
+    return [] if unit is None else [Row(("unit", unit), "unit", unit, unit=unit)]
 
 
 def _units(present: set[tuple], ctx: Context) -> list[str | None]:

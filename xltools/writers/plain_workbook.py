@@ -33,7 +33,8 @@ def write_plain_workbook(ts: TableSet, target: str) -> None:
             ws = wb.add_worksheet(f"表{t.no}")
             ws.write(0, 0, f"表{t.no}  {t.title}", title)
             ws.write(1, 0, f"编制{ts.kind}：{ts.entity}")
-            ws.write(1, 4, "单位：万元")
+            width = max(len(sec.columns) for sec in t.sections) + 1
+            ws.write(1, width, "单位：万元")
             r = 3
             for sec in t.sections:
                 ws.write_row(r, 0, ["编码", "项目", *sec.column_labels], bold)
@@ -48,6 +49,9 @@ def write_plain_workbook(ts: TableSet, target: str) -> None:
                 r += 1
             if t.empty_note:
                 ws.write(r, 0, t.empty_note)
+            ws.set_landscape()
+            ws.set_paper(9)  # A4
+            ws.fit_to_pages(1, 0)
             ws.set_column(0, 0, 10)
             ws.set_column(1, 1, 40)
             ws.set_column(2, 14, 14)
