@@ -14,8 +14,8 @@ from dataclasses import dataclass
 _FULLWIDTH = str.maketrans(
     "０１２３４５６７８９．－　，", "0123456789.- ,"
 )
-# The code is the leading run of digits and separators; a name may follow.
-_LEADING_CODE = re.compile(r"^\s*([0-9][0-9 .\-]*)(.*)$", re.S)
+_GROUPS = re.compile(r"^\s*([0-9]+)")
+_NEXT_GROUP = re.compile(r"^[ .\-]+([0-9]{2})(?![0-9])")
 _FLOAT_TAIL = re.compile(r"^([0-9]+)\.0+$")
 
 
@@ -49,12 +49,22 @@ def parse_code(value: object) -> ParsedCode | None:
     float_form = _FLOAT_TAIL.match(text)
     if float_form:
         return ParsedCode(float_form.group(1), None)
-    m = _LEADING_CODE.match(text)
+    m = _GROUPS.match(text)
     if not m:
         return None
-    digits = re.sub(r"[^0-9]", "", m.group(1))
-    name = m.group(2).strip(" \t\r\n-—:：、") or None
-    return ParsedCode(digits, name)
+    # A compact code stands alone; a separated one is 类 then two-digit groups (208 01 01).
+    # Anything after that — even digits, as in "2080101 1号楼维修" — is the name.
+    groups = [m.group(1)]
+    rest = text[m.end():]
+    if len(groups[0]) < 5:
+        while len("".join(groups)) < 7:
+            g = _NEXT_GROUP.match(rest)
+            if not g:
+                break
+            groups.append(g.group(1))
+            rest = rest[g.end():]
+    name = rest.strip(" \t\r\n-—:：、.") or None
+    return ParsedCode("".join(groups), name)
 
 
 def func_levels(code: str) -> list[str]:

@@ -81,7 +81,7 @@ class _MasterParser:
             lines = _LineParser(self, lines_sheet, basic, func_names, econ_names).parse()
         elif lines_sheet:
             # Without 基本信息 the amounts' unit is unknown; still check the codes and words.
-            fallback = Info(year, "", "单位", "元", default_profile(year), None, 11, 90)
+            fallback = Info(year, "", "单位", "", default_profile(year), None, 11, 90)
             _LineParser(self, lines_sheet, fallback, func_names, econ_names).parse()
         extra = {}
         for name in OPTIONAL_READ:
@@ -286,13 +286,17 @@ class _LineParser:
             else:
                 seen[key] = r + 1
             lines.append(line)
+        # calamine's range ends at the last cell with a value: rows below made only of
+        # uncalculated formulas are not in it, but the user meant them as lines.
+        letters = {col_letter(c) for c in cols.values() if c is not None}
+        for ref in sorted(self.sheet.problem_cells_below(len(self.sheet.rows), letters)):
+            self.p.add(error("formula-no-value", self.sheet.name, ref, _NO_VALUE))
         return lines
 
     def _uncached_row(self, r: int) -> None:
         for c in self.cols.values():
             if c is not None and self.sheet.formula_without_value(cell_ref(r, c)):
-                self.err("formula-no-value", r, c, "公式没有计算结果（文件未经 Excel/WPS 计算保存）。"
-                         "请在 Excel 或 WPS 中打开底稿，按 F9 重算后保存。")
+                self.err("formula-no-value", r, c, _NO_VALUE)
 
     def _cell(self, row, name):
         return _get(row, self.cols[name])
@@ -300,9 +304,12 @@ class _LineParser:
     def _missing(self, r: int, name: str) -> bool:
         """Report an empty required cell; a formula without cached value gets its own rule."""
         c = self.cols[name]
-        if self.sheet.formula_without_value(cell_ref(r, c)):
-            self.err("formula-no-value", r, c, "公式没有计算结果（文件未经 Excel/WPS 计算保存）。"
-                     "请在 Excel 或 WPS 中打开底稿，按 F9 重算后保存。")
+        error_value = self.sheet.error_value(cell_ref(r, c))
+        if error_value:
+            self.err("formula-error", r, c, f"公式结果是错误值 {error_value}。请修正这个单元格的公式。",
+                     actual=error_value)
+        elif self.sheet.formula_without_value(cell_ref(r, c)):
+            self.err("formula-no-value", r, c, _NO_VALUE)
         else:
             self.err(f"{_RULE_PREFIX[name]}-missing", r, c, f"“{name}”为空，请填写。")
         return False
@@ -414,11 +421,14 @@ class _LineParser:
             self.p.add(info("amount-text", self.sheet.name, cell_ref(r, c),
                             f"金额“{value}”是以文本形式存储的数字，已按 {amount} 读取。"))
         fen, lost = to_fen(amount, self.basic.unit or "元")
-        if lost:
+        if lost and self.basic.unit:  # without a valid 金额单位 the unit is only a guess
             self.warn("amount-precision", r, c, f"金额 {amount}{self.basic.unit} 精确到了分以下，"
                       "已四舍五入到分。", actual=str(amount))
         return fen
 
+
+_NO_VALUE = ("公式没有计算结果（文件未经 Excel/WPS 计算保存）。"
+             "请在 Excel 或 WPS 中打开底稿，按 F9 重算后保存。")
 
 _RULE_PREFIX = {"功能分类科目": "func-code", "经济分类科目": "econ-code", "支出类型": "type",
                 "资金来源": "source", "金额": "amount"}

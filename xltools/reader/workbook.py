@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -64,7 +65,21 @@ class Sheet:
     _book: "Workbook" = field(repr=False)
 
     def formula_without_value(self, ref: str) -> bool:
-        return ref in self._book.uncached_formulas(self.name)
+        return self._book.formula_cells(self.name).get(ref) == ""
+
+    def error_value(self, ref: str) -> str | None:
+        """The error a formula cell holds (#DIV/0!, #N/A…), which calamine reads as empty."""
+        value = self._book.formula_cells(self.name).get(ref)
+        return value or None
+
+    def problem_cells_below(self, nrows: int, columns: set[str]) -> set[str]:
+        """Uncalculated formula cells in ``columns`` below the last row calamine returned."""
+        found = set()
+        for ref, v in self._book.formula_cells(self.name).items():
+            m = re.match(r"([A-Z]+)([0-9]+)$", ref)
+            if v == "" and m and m.group(1) in columns and int(m.group(2)) > nrows:
+                found.add(ref)
+        return found
 
 
 class Workbook:
@@ -76,6 +91,15 @@ class Workbook:
         self._uncached: dict[str, set[str]] = {}
 
     def sheet(self, name: str) -> Sheet:
+        try:
+            return self._read_sheet(name)
+        except ReadError:
+            raise
+        except Exception as exc:  # calamine reports broken XML with several error types
+            raise _refuse(self.path, "file-corrupt",
+                          f"工作表“{name}”已损坏，无法读取（{exc}）。请在 Excel 中打开并重新保存。") from exc
+
+    def _read_sheet(self, name: str) -> Sheet:
         data = self._book.get_sheet_by_name(name)
         if data.height > MAX_ROWS:
             raise _refuse(self.path, "file-too-large",
@@ -101,16 +125,21 @@ class Workbook:
             parts[s.get("name")] = target if target.startswith("xl/") else "xl/" + target
         return parts
 
-    def uncached_formulas(self, sheet: str) -> set[str]:
+    def formula_cells(self, sheet: str) -> dict[str, str]:
+        """Cells calamine shows empty that are not: ref → "" (a formula never calculated)
+        or the error value it holds (t="e")."""
         if sheet not in self._uncached:
             part = self._sheet_parts.get(sheet)
-            found: set[str] = set()
+            found: dict[str, str] = {}
             if part and part in self._zip.namelist():
                 xml = self._zip.read(part).decode("utf-8", "replace")
                 for m in _CELL.finditer(xml):
-                    body = m.group(2)
-                    if "<f" in body and not _VALUE.search(body):
-                        found.add(m.group(1))
+                    attrs, body = m.group(1), m.group(3) or ""
+                    if _ERROR_TYPE.search(attrs):
+                        v = _VALUE_TEXT.search(body)
+                        found[m.group(2)] = v.group(1) if v else "#错误"
+                    elif _FORMULA.search(body) and not _VALUE.search(body):
+                        found[m.group(2)] = ""
             self._uncached[sheet] = found
         return self._uncached[sheet]
 
@@ -119,8 +148,13 @@ class Workbook:
         self._zip.close()
 
 
-_CELL = re.compile(r'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
-_VALUE = re.compile(r"<v>[^<]+</v>|<is>")
+# Some exporters write the spreadsheetml namespace with a prefix (<x:c>), hence (?:\w+:)?.
+_CELL = re.compile(r'<(?:\w+:)?c\b([^>]*?\br="([A-Z]+[0-9]+)"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_FORMULA = re.compile(r"<(?:\w+:)?f[\s>/]")
+# <v/> (as openpyxl writes) holds nothing; <v></v> is a calculated empty string.
+_VALUE = re.compile(r"<(?:\w+:)?v>|<(?:\w+:)?is[\s>]")
+_VALUE_TEXT = re.compile(r"<(?:\w+:)?v>([^<]*)<")
+_ERROR_TYPE = re.compile(r'\bt="e"')
 
 
 def open_workbook(path: str) -> Workbook:
@@ -146,6 +180,9 @@ def open_workbook(path: str) -> Workbook:
         raise _refuse(path, "file-format",
                       "这是旧版 .xls（Excel 97-2003）文件。请在 Excel 或 WPS 中另存为 .xlsx 后再试。")
     if not zipfile.is_zipfile(path):
+        if head.startswith(b"PK"):
+            raise _refuse(path, "file-corrupt",
+                          "工作簿文件不完整或已损坏（可能下载或复制时被截断）。请重新导出或复制该文件。")
         raise _refuse(path, "file-format",
                       "文件不是 Excel 工作簿（.xlsx）。如果是 CSV 或文本文件，请在 Excel 中打开后另存为 .xlsx。")
     try:
@@ -182,14 +219,42 @@ def _check_sizes(path, zf, members) -> None:
         raise _refuse(path, "file-too-large", "工作簿解压后超过 2 GB，已拒绝读取。")
 
 
+_PROLOG_LIMIT = 1024 * 1024
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def _prolog(fh) -> bytes | None:
+    """The bytes before the root element (declaration, comments, DTD); None if too long."""
+    data = b""
+    while len(data) < _PROLOG_LIMIT:
+        chunk = fh.read(65536)
+        if not chunk:
+            return data
+        data += chunk
+        # Skip comments so that "<" inside them is not taken for the root element.
+        text = re.sub(rb"<!--.*?-->", b"", data, flags=re.S)
+        if b"<!--" in text:
+            continue  # an unterminated comment: read on
+        m = _ROOT_START.search(text)
+        if m:
+            return text[:m.start()]
+    return None
+
+
 def _check_no_entities(path, zf, members) -> None:
-    # Real workbooks never declare a DTD; entity expansion is how XML bombs work.
+    # Real workbooks never declare a DTD; entity expansion is how XML bombs work.  The
+    # whole prolog is examined, however long its comments or whitespace.
     for m in members:
-        if not m.filename.endswith((".xml", ".rels")):
+        if not m.filename.endswith((".xml", ".rels", ".vml")):
             continue
-        with zf.open(m) as fh:
-            head = fh.read(4096)
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        try:
+            with zf.open(m) as fh:
+                prolog = _prolog(fh)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            zf.close()
+            raise _refuse(path, "file-corrupt",
+                          f"文件中的“{m.filename}”已损坏，无法解压（{exc}）。请重新导出工作簿。") from exc
+        if prolog is None or b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
             zf.close()
             raise _refuse(path, "file-xml-entity",
                           f"文件中的“{m.filename}”包含 XML 实体声明（可能是恶意文件），已拒绝读取。")
