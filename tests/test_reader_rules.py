@@ -582,10 +582,6 @@ def test_formula_error_value_in_code_cell(tmp_path, builtin_dictionaries):
     assert [l.row for l in m.lines] == [2]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "reader bug: a row whose line cells ALL hold error values (e.g. =#REF! after a source sheet "
-    "was deleted) looks blank to calamine; _uncached_row and problem_cells_below only look for "
-    "uncalculated formulas (value \"\"), so the row is skipped silently — no finding, line lost"))
 @pytest.mark.parametrize("where", ["middle", "last"])
 def test_row_of_error_values_is_reported(tmp_path, builtin_dictionaries, where):
     bad, good = (3, 4) if where == "middle" else (4, 3)

@@ -272,6 +272,7 @@ class _LineParser:
             row = self.sheet.rows[r]
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 if any(self.sheet.formula_without_value(cell_ref(r, c))
+                       or self.sheet.error_value(cell_ref(r, c))
                        for c in cols.values() if c is not None):
                     self._uncached_row(r)
                 continue
@@ -289,13 +290,24 @@ class _LineParser:
         # calamine's range ends at the last cell with a value: rows below made only of
         # uncalculated formulas are not in it, but the user meant them as lines.
         letters = {col_letter(c) for c in cols.values() if c is not None}
-        for ref in sorted(self.sheet.problem_cells_below(len(self.sheet.rows), letters)):
-            self.p.add(error("formula-no-value", self.sheet.name, ref, _NO_VALUE))
+        below = self.sheet.problem_cells_below(len(self.sheet.rows), letters)
+        for ref, value in sorted(below.items()):
+            if value:
+                self.p.add(error("formula-error", self.sheet.name, ref,
+                                 f"公式结果是错误值 {value}。请修正这个单元格的公式。", actual=value))
+            else:
+                self.p.add(error("formula-no-value", self.sheet.name, ref, _NO_VALUE))
         return lines
 
     def _uncached_row(self, r: int) -> None:
         for c in self.cols.values():
-            if c is not None and self.sheet.formula_without_value(cell_ref(r, c)):
+            if c is None:
+                continue
+            error_value = self.sheet.error_value(cell_ref(r, c))
+            if error_value:
+                self.err("formula-error", r, c, f"公式结果是错误值 {error_value}。请修正这个单元格的公式。",
+                         actual=error_value)
+            elif self.sheet.formula_without_value(cell_ref(r, c)):
                 self.err("formula-no-value", r, c, _NO_VALUE)
 
     def _cell(self, row, name):

@@ -72,13 +72,14 @@ class Sheet:
         value = self._book.formula_cells(self.name).get(ref)
         return value or None
 
-    def problem_cells_below(self, nrows: int, columns: set[str]) -> set[str]:
-        """Uncalculated formula cells in ``columns`` below the last row calamine returned."""
-        found = set()
+    def problem_cells_below(self, nrows: int, columns: set[str]) -> dict[str, str]:
+        """Formula cells in ``columns`` below the last row calamine returned (it stops at the
+        last cell with a value): ref → "" when uncalculated, else the error value."""
+        found = {}
         for ref, v in self._book.formula_cells(self.name).items():
             m = re.match(r"([A-Z]+)([0-9]+)$", ref)
-            if v == "" and m and m.group(1) in columns and int(m.group(2)) > nrows:
-                found.add(ref)
+            if m and m.group(1) in columns and int(m.group(2)) > nrows:
+                found[ref] = v
         return found
 
 
