@@ -301,21 +301,11 @@ class _LineParser:
 
     def _uncached_row(self, r: int) -> None:
         for c in self.cols.values():
-            if c is None:
-                continue
-            error_value = self.sheet.error_value(cell_ref(r, c))
-            if error_value:
-                self.err("formula-error", r, c, f"公式结果是错误值 {error_value}。请修正这个单元格的公式。",
-                         actual=error_value)
-            elif self.sheet.formula_without_value(cell_ref(r, c)):
-                self.err("formula-no-value", r, c, _NO_VALUE)
+            if c is not None:
+                self._formula_problem(r, c)
 
-    def _cell(self, row, name):
-        return _get(row, self.cols[name])
-
-    def _missing(self, r: int, name: str) -> bool:
-        """Report an empty required cell; a formula without cached value gets its own rule."""
-        c = self.cols[name]
+    def _formula_problem(self, r: int, c: int) -> bool:
+        """Report a formula cell that looks empty (error value or never calculated)."""
         error_value = self.sheet.error_value(cell_ref(r, c))
         if error_value:
             self.err("formula-error", r, c, f"公式结果是错误值 {error_value}。请修正这个单元格的公式。",
@@ -323,6 +313,16 @@ class _LineParser:
         elif self.sheet.formula_without_value(cell_ref(r, c)):
             self.err("formula-no-value", r, c, _NO_VALUE)
         else:
+            return False
+        return True
+
+    def _cell(self, row, name):
+        return _get(row, self.cols[name])
+
+    def _missing(self, r: int, name: str) -> bool:
+        """Report an empty required cell; a formula without cached value gets its own rule."""
+        c = self.cols[name]
+        if not self._formula_problem(r, c):
             self.err(f"{_RULE_PREFIX[name]}-missing", r, c, f"“{name}”为空，请填写。")
         return False
 
