@@ -118,3 +118,11 @@ def make_master(tmp_path, builtin_dictionaries):
         return write_master(target, info, lines, headers, extra_sheets, sheet_order)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """The LibreOffice binary; skips without it, except under CI=true (see support/libreoffice.py)."""
+    from support.libreoffice import require_soffice
+
+    return require_soffice()

@@ -32,8 +32,9 @@ def test_build_writes_the_tables_workbook_and_leaves_the_master_alone(tmp_path: 
     assert out.exists()
     assert "校验通过" in run.stdout
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == [f"表{n}" for n in range(1, 13)]
-    assert wb["表1"]["A1"].value == "表1  部门收支总体情况表"
+    assert wb.sheetnames == ["封面", "目录", *(f"表{n}" for n in range(1, 13)), "校验"]
+    assert wb["表1"]["A1"].value == "表1"
+    assert wb["表1"]["A2"].value == "部门收支总体情况表"
     assert digest(FIXTURE) == before
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
 

@@ -23,6 +23,10 @@ def atomic_path(target: str):
     suffix = os.path.splitext(target)[1]
     fd, tmp = tempfile.mkstemp(prefix=".~xltools-", suffix=suffix, dir=folder)
     os.close(fd)
+    # mkstemp makes the file private (0600); an output gets the permissions of any new file.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
         try:

@@ -19,7 +19,9 @@ from .atomic import OutputLocked, write_text
 from .findings import Finding, Severity
 from .reader import ReadError, read_master
 from .tables import build_tables
-from .writers.plain_workbook import output_name, write_plain_workbook
+from .office import OfficeError, find_soffice
+from .writers.disclosure_pdf import pdf_name, write_disclosure_pdf
+from .writers.disclosure_workbook import output_name, write_disclosure_workbook
 from .writers.tables_json import dumps, tables_dict
 from .checks.identities import check_tables
 from .writers.template import write_template
@@ -63,16 +65,28 @@ def _load(master_path: str):
     return master, findings
 
 
-def _build(master_path: str, outdir: str, force: bool) -> tuple[list[str], list[Finding]]:
+def _build(master_path: str, outdir: str, force: bool, pdf: bool = False
+           ) -> tuple[list[str], list[Finding]]:
+    if pdf and find_soffice() is None:
+        raise Failure("--pdf 需要 LibreOffice，但本机没有找到（soffice）。请安装 LibreOffice，"
+                      "或去掉 --pdf 只生成 Excel 文件。", EXIT_UNREADABLE)
     master, findings = _load(master_path)
     ts = build_tables(master)
     # The identities hold by construction; checking them proves it on every build.
     findings += ts.findings + check_tables(tables_dict(ts))
-    target = os.path.join(outdir, output_name(ts))
-    if os.path.exists(target) and not force:
-        raise Failure(f"“{target}”已存在。如要覆盖，请加 --force。", EXIT_UNREADABLE)
-    write_plain_workbook(ts, target)
-    return [target], findings
+    targets = [os.path.join(outdir, output_name(ts))]
+    if pdf:
+        targets.append(os.path.join(outdir, pdf_name(ts)))
+    for target in targets:
+        if os.path.exists(target) and not force:
+            raise Failure(f"“{target}”已存在。如要覆盖，请加 --force。", EXIT_UNREADABLE)
+    write_disclosure_workbook(ts, targets[0])
+    if pdf:
+        try:
+            write_disclosure_pdf(ts, targets[1])
+        except OfficeError as exc:
+            raise Failure(f"已生成 {targets[0]}，但 PDF 没有生成：{exc}", EXIT_UNREADABLE) from None
+    return targets, findings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,9 +102,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.argument("master", type=click.Path(dir_okay=False))
 @click.option("-o", "--outdir", default="output", show_default=True, help="输出文件夹")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
-def build(master: str, outdir: str, force: bool) -> None:
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成公开表的 PDF")
+def build(master: str, outdir: str, force: bool, pdf: bool) -> None:
     """由底稿生成预算公开表。"""
-    files, findings = _build(master, outdir, force)
+    files, findings = _build(master, outdir, force, pdf)
     _print_findings(findings)
     for f in files:
         click.echo(f"已生成：{f}")

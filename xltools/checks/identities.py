@@ -1,14 +1,21 @@
-"""Every identity of tables.md, verified on tables in the JSON form of tables.md.
+"""Every identity of tables.md, as data: which published figure must equal the sum of which.
 
-Working on the JSON form means the same checks serve the tables this tool computes (where
-they hold by construction — the check proves it) and tables read back from anyone's
-disclosure workbook.  Amounts are compared as integers of 百元 (0.01 万元).
+Identities are enumerated once, on tables in the JSON form of tables.md, and then used two
+ways: evaluated here on the figures (``check_tables`` — for the tables this tool computes,
+where they hold by construction, and for tables read back from anyone's workbook), and
+written as live formulas in the disclosure workbook's 校验 sheet.  Both read the same list,
+so the workbook checks exactly what the tool checks.
+
+A figure is addressed by ``Ref(table, section, row index, column)``: the position of the
+row in that section's list, which is also its order in print.  Amounts are compared as
+integers of 百元 (0.01 万元).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from ..findings import Finding, error
 
@@ -58,6 +65,46 @@ FIXED_SUMS: dict[tuple[str, str], tuple[tuple[str, tuple[str, ...]], ...]] = {
     ),
 }
 
+# The families, as the 校验 sheet groups them.
+FAMILIES = {
+    "sum-children": "表内：上级科目 = 下级之和",
+    "sum-unit": "表内：单位行 = 所属各行之和",
+    "sum-total": "表内：总计 = 各类之和",
+    "sum-rows": "表内：合计行 = 所列各行之和",
+    "sum-row": "表内：合计列 = 分项列之和",
+    "sum-balance": "表内：收入总计 = 支出总计",
+    "cross-table": "跨表一致",
+    "part-le-whole": "部分不大于整体",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    table: str
+    section: str
+    row: int
+    col: str
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """``whole`` = Σ ``parts`` (relation "eq") or ``whole`` ≥ Σ ``parts`` (relation "ge").
+
+    ``whole`` is the published figure a reviewer corrects when the identity breaks (a parent,
+    a total); None where that figure's row is absent, which prints as zero.
+    """
+
+    rule: str
+    table: str
+    what: str
+    whole: Ref | None
+    parts: tuple[Ref, ...]
+    relation: str = "eq"
+
+    @property
+    def family(self) -> str:
+        return FAMILIES[self.rule]
+
 
 def cents(value) -> int:
     """A 万元 figure as printed → integer 百元; blanks and non-numbers count as zero."""
@@ -69,65 +116,110 @@ def cents(value) -> int:
         return 0
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Row:
+    index: int
     kind: str | None
     code: str
     key: str | None
     label: str
     unit: str | None
-    values: dict[str, int]
 
 
-def _rows(table: dict, section: str) -> list[_Row]:
-    out = []
-    for r in table.get(section, []):
-        if "values" in r:
-            vals = {k: cents(v) for k, v in r["values"].items()}
-        else:
-            vals = {"amount": cents(r.get("amount"))}
-        out.append(_Row(r.get("kind"), r.get("code") or "", r.get("key"), r.get("label", ""),
-                        r.get("unit"), vals))
-    return out
+class _Tables:
+    """Read access to a tables document: rows by section, figures by Ref."""
 
-
-class _Checker:
     def __init__(self, doc: dict):
-        self.tables = doc.get("tables", {})
-        self.findings: list[Finding] = []
+        self.tables: dict = doc.get("tables", {})
+
+    def rows(self, key: str, section: str) -> list[_Row]:
+        return [_Row(i, r.get("kind"), r.get("code") or "", r.get("key"), r.get("label", ""),
+                     r.get("unit"))
+                for i, r in enumerate(self.tables.get(key, {}).get(section, []))]
+
+    def columns(self, key: str, section: str) -> list[str]:
+        table = self.tables.get(key, {})
+        rows = table.get(section, [])
+        if rows and "values" not in rows[0]:
+            return ["amount"]
+        return list(table.get("columns", ["amount"]))
+
+    def value(self, ref: Ref | None) -> int:
+        if ref is None:
+            return 0
+        row = self.tables[ref.table][ref.section][ref.row]
+        if "values" in row:
+            return cents(row["values"].get(ref.col))
+        return cents(row.get("amount"))
 
     def no(self, key: str) -> str:
-        return f"表{self.tables[key].get('no', '?')}"
+        return f"表{self.tables.get(key, {}).get('no', '?')}"
 
-    def report(self, rule, key, message, expected, actual) -> None:
-        self.findings.append(error(rule, self.no(key), None, message,
-                                   expected=_fmt(expected), actual=_fmt(actual)))
+    def title(self, key: str) -> str:
+        return self.tables.get(key, {}).get("title", key)
 
-    def equal(self, rule, key, what, published, parts) -> None:
-        if published != parts:
-            self.report(rule, key, f"{self.tables[key].get('title', key)}：{what} 为 {_fmt(published)}，"
-                        f"应为 {_fmt(parts)}（差 {_fmt(published - parts)}）", parts, published)
+
+@cache
+def _column_labels() -> dict[str, str]:
+    from ..tables.spec import table_specs
+
+    labels = {"amount": "预算数"}
+    for spec in table_specs(True, "").values():
+        for sec in spec.sections:
+            for c in sec.columns:
+                labels.setdefault(c.key, c.label)
+    labels["total"] = "合计"
+    return labels
+
+
+def column_label(col: str) -> str:
+    return _column_labels().get(col, col)
+
+
+def _row_name(row: _Row) -> str:
+    if row.kind == "total":
+        return row.label or "总计"
+    if row.code:
+        return f"{row.code} {row.label}"
+    return row.label
+
+
+class _Enumerator:
+    def __init__(self, doc: dict):
+        self.t = _Tables(doc)
+        self.out: list[Identity] = []
+
+    def add(self, rule, table, what, whole, parts, relation="eq") -> None:
+        self.out.append(Identity(rule, table, what, whole, tuple(parts), relation))
 
     # -- in-table -----------------------------------------------------------------------
     def row_totals(self, key: str, section: str) -> None:
-        for row in _rows(self.tables[key], section):
+        cols = set(self.t.columns(key, section))
+        for row in self.t.rows(key, section):
             for lhs, rhs in ROW_TOTALS.get(key, ()):
-                if lhs in row.values or any(c in row.values for c in rhs):
-                    self.equal("sum-row", key, f"“{row.label}”{lhs} 列",
-                               row.values.get(lhs, 0), sum(row.values.get(c, 0) for c in rhs))
+                parts = [c for c in rhs if c in cols]
+                if lhs not in cols or not parts:
+                    continue
+                self.add("sum-row", key,
+                         f"“{_row_name(row)}”行：{column_label(lhs)} = "
+                         + " + ".join(column_label(c) for c in parts),
+                         Ref(key, section, row.index, lhs),
+                         [Ref(key, section, row.index, c) for c in parts])
 
     def fixed_sums(self, key: str, section: str) -> None:
-        rows = {r.key: r for r in _rows(self.tables[key], section) if r.key}
+        rows = {r.key: r for r in self.t.rows(key, section) if r.key}
         for lhs, rhs in FIXED_SUMS.get((key, section), ()):
-            if lhs not in rows:
+            present = [rows[k] for k in rhs if k in rows]
+            if lhs not in rows or not present:
                 continue
-            for col in _columns(rows[lhs], [rows[k] for k in rhs if k in rows]):
-                self.equal("sum-rows", key, f"“{rows[lhs].label}”{_col(col)}",
-                           rows[lhs].values.get(col, 0),
-                           sum(rows[k].values.get(col, 0) for k in rhs if k in rows))
+            for col in self.t.columns(key, section):
+                self.add("sum-rows", key,
+                         f"“{rows[lhs].label}”{_in_col(col)} = " + " + ".join(r.label for r in present),
+                         Ref(key, section, rows[lhs].index, col),
+                         [Ref(key, section, r.index, col) for r in present])
 
     def tree(self, key: str) -> None:
-        rows = _rows(self.tables[key], "rows")
+        rows = self.t.rows(key, "rows")
         classes = [r for r in rows if r.kind == "class"]
         projects = [r for r in rows if r.kind == "project"]
         for parent in classes:
@@ -135,7 +227,7 @@ class _Checker:
             if key == "T_gpb_project" and len(parent.code) == 5:
                 children = [p for p in projects if p.unit == parent.unit and p.code[:5] == parent.code]
             if children:
-                self._sum(key, "sum-children", f"“{parent.code} {parent.label}”", parent, children)
+                self._sum(key, "sum-children", f"“{_row_name(parent)}”", parent, children)
         units = [r for r in rows if r.kind == "unit"]
         for unit in units:
             members = [r for r in rows if r.unit == unit.unit and r.kind in ("class", "project")
@@ -147,161 +239,179 @@ class _Checker:
                          or (r.kind == "project" and not r.code)]
         for total in (r for r in rows if r.kind == "total"):
             if tops:
-                self._sum(key, "sum-total", "总计", total, tops)
+                self._sum(key, "sum-total", f"“{total.label or '总计'}”", total, tops)
 
-    def _sum(self, key, rule, what, parent: _Row, children: list[_Row]) -> None:
-        for col in _columns(parent, children):
-            self.equal(rule, key, f"{what}{_col(col)}", parent.values.get(col, 0),
-                       sum(c.values.get(col, 0) for c in children))
+    def _sum(self, key, rule, what, parent: _Row, children: list[_Row], section="rows") -> None:
+        for col in self.t.columns(key, section):
+            self.add(rule, key, f"{what}{_in_col(col)} = 下列各行之和", Ref(key, section, parent.index, col),
+                     [Ref(key, section, c.index, col) for c in children])
 
     def class_list(self, key: str, total_col: str) -> None:
-        rows = _rows(self.tables[key], "expense_rows")
+        rows = self.t.rows(key, "expense_rows")
         total = next((r for r in rows if r.key == "expense_grand_total"), None)
+        if total is None:
+            return
         classes = [r for r in rows if r.code]
-        if total:
-            self._sum(key, "sum-total", "支出总计", total, classes)
-        income = {r.key: r for r in _rows(self.tables[key], "income_rows")}
-        if total and "income_grand_total" in income:
-            self.equal("sum-balance", key, "收入总计与支出总计", income["income_grand_total"].values["amount"],
-                       total.values.get(total_col, 0))
+        for col in self.t.columns(key, "expense_rows"):
+            self.add("sum-total", key, f"“支出总计”{_in_col(col)} = 各类支出之和",
+                     Ref(key, "expense_rows", total.index, col),
+                     [Ref(key, "expense_rows", r.index, col) for r in classes])
+        income = {r.key: r for r in self.t.rows(key, "income_rows")}
+        if "income_grand_total" in income:
+            self.add("sum-balance", key, "收入总计 = 支出总计",
+                     Ref(key, "income_rows", income["income_grand_total"].index, "amount"),
+                     [Ref(key, "expense_rows", total.index, total_col)])
 
     # -- cross-table --------------------------------------------------------------------
-    def cross(self) -> None:
-        t = self.tables
-        fig = _Figures(t)
-        pairs = [
-            ("T_income_expense", "收入总计", fig.fixed("T_income_expense", "income_rows", "income_grand_total"),
-             "T_income", "总计", fig.total("T_income", "total")),
-            ("T_income_expense", "收入总计", fig.fixed("T_income_expense", "income_rows", "income_grand_total"),
-             "T_expense", "总计", fig.total("T_expense", "total")),
-            ("T_income_expense", "二、上年结转结余", fig.fixed("T_income_expense", "income_rows", "carry_total"),
-             "T_income", "总计 结转列", _add(fig.total("T_income", "carry_fiscal"),
-                                              fig.total("T_income", "carry_nonfiscal"))),
-            ("T_fiscal", "一般公共预算", fig.fixed("T_fiscal", "income_rows", "gpb"),
-             "T_gpb", "总计", fig.total("T_gpb", "total")),
-            ("T_fiscal", "政府性基金预算", fig.fixed("T_fiscal", "income_rows", "fund"),
-             "T_gov_fund", "总计", fig.total("T_gov_fund", "total")),
-            ("T_fiscal", "国有资本经营预算", fig.fixed("T_fiscal", "income_rows", "capital"),
-             "T_state_capital", "总计", fig.total("T_state_capital", "total")),
-            ("T_gpb", "总计 基本支出", fig.total("T_gpb", "basic"),
-             "T_gpb_basic", "总计", fig.total("T_gpb_basic", "total")),
-            ("T_gpb", "总计 项目支出", fig.total("T_gpb", "project"),
-             "T_gpb_project", "总计", fig.total("T_gpb_project", "total")),
-            ("T_carryover", "总计", fig.total("T_carryover", "total"),
-             "T_income_expense", "二、上年结转结余", fig.fixed("T_income_expense", "income_rows", "carry_total")),
-        ]
-        for a, what_a, va, b, what_b, vb in pairs:
-            if va is not None and vb is not None:
-                self.equal("cross-table", a, f"{what_a} 与{self.no(b)}{what_b}（{_fmt(vb)}）", va or 0, vb or 0)
-        self._codes("T_income", "total", "T_expense", "total")
-        self._codes("T_income_expense", "amount", "T_expense", "total", section="expense_rows")
-        for col, other in (("gpb", "T_gpb"), ("fund", "T_gov_fund"), ("capital", "T_state_capital")):
-            self._codes("T_fiscal", col, other, "total", section="expense_rows")
-        self._gpb_project_codes(fig)
-        if "T_three_public" in t and "T_gpb_basic" in t:
-            op = fig.fixed("T_three_public", "rows", "vehicle_operation", "gpb") or 0
-            basic = fig.code("T_gpb_basic", "30231", "total") or 0
-            if op < basic:
-                self.report("part-le-whole", "T_three_public",
-                            f"公务用车运行维护费（一般公共预算）{_fmt(op)} 小于{self.no('T_gpb_basic')}"
-                            f" 30231 公务用车运行维护费 {_fmt(basic)}", basic, op)
+    def total(self, key, col) -> Ref | None:
+        if key not in self.t.tables:
+            return None
+        row = next((r for r in self.t.rows(key, "rows") if r.kind == "total"), None)
+        return None if row is None or col not in self.t.columns(key, "rows") else Ref(key, "rows", row.index, col)
 
-    def _codes(self, a, col_a, b, col_b, section="rows") -> None:
-        if a not in self.tables or b not in self.tables:
+    def fixed(self, key, section, row_key, col="amount") -> Ref | None:
+        if key not in self.t.tables:
+            return None
+        row = next((r for r in self.t.rows(key, section) if r.key == row_key), None)
+        return None if row is None else Ref(key, section, row.index, col)
+
+    def cross(self) -> None:
+        no = self.t.no
+        t1_total = self.fixed("T_income_expense", "income_rows", "income_grand_total")
+        t1_carry = self.fixed("T_income_expense", "income_rows", "carry_total")
+        pairs = [
+            ("T_income_expense", "收入总计", t1_total, "T_income", "总计", [self.total("T_income", "total")]),
+            ("T_income_expense", "收入总计", t1_total, "T_expense", "总计", [self.total("T_expense", "total")]),
+            ("T_income_expense", "二、上年结转结余", t1_carry, "T_income", "总计 财政拨款结转 + 非财政拨款结转结余",
+             [self.total("T_income", "carry_fiscal"), self.total("T_income", "carry_nonfiscal")]),
+            ("T_fiscal", "一般公共预算", self.fixed("T_fiscal", "income_rows", "gpb"),
+             "T_gpb", "总计", [self.total("T_gpb", "total")]),
+            ("T_fiscal", "政府性基金预算", self.fixed("T_fiscal", "income_rows", "fund"),
+             "T_gov_fund", "总计", [self.total("T_gov_fund", "total")]),
+            ("T_fiscal", "国有资本经营预算", self.fixed("T_fiscal", "income_rows", "capital"),
+             "T_state_capital", "总计", [self.total("T_state_capital", "total")]),
+            ("T_gpb", "总计 基本支出", self.total("T_gpb", "basic"),
+             "T_gpb_basic", "总计", [self.total("T_gpb_basic", "total")]),
+            ("T_gpb", "总计 项目支出", self.total("T_gpb", "project"),
+             "T_gpb_project", "总计", [self.total("T_gpb_project", "total")]),
+            ("T_carryover", "总计", self.total("T_carryover", "total"),
+             "T_income_expense", "二、上年结转结余", [t1_carry]),
+        ]
+        for a, what_a, whole, b, what_b, parts in pairs:
+            parts = [p for p in parts if p is not None]
+            if whole is not None and parts:
+                self.add("cross-table", a, f"{no(a)}{what_a} = {no(b)}{what_b}", whole, parts)
+        self.codes("T_income", "total", "T_expense", "total")
+        self.codes("T_income_expense", "amount", "T_expense", "total", section="expense_rows")
+        for col, other in (("gpb", "T_gpb"), ("fund", "T_gov_fund"), ("capital", "T_state_capital")):
+            self.codes("T_fiscal", col, other, "total", section="expense_rows")
+        self.gpb_project_codes()
+        self.three_public_vehicle()
+
+    def codes(self, a, col_a, b, col_b, section="rows") -> None:
+        """The same 功能分类 code carries the same figure in two tables (absent = zero)."""
+        if a not in self.t.tables or b not in self.t.tables:
             return
-        left = {r.code: r.values.get(col_a, 0) for r in _rows(self.tables[a], section)
-                if r.code and r.kind != "project"}
-        right = {r.code: r.values.get(col_b, 0) for r in _rows(self.tables[b], "rows")
-                 if r.kind == "class"}
+        left = {r.code: r for r in self.t.rows(a, section) if r.code and r.kind != "project"}
+        right = {r.code: r for r in self.t.rows(b, "rows") if r.kind == "class"}
+        no = self.t.no
         for code in sorted(set(left) | set(right)):
             if section == "expense_rows" and len(code) != 3:
                 continue
-            if left.get(code, 0) != right.get(code, 0):
-                self.report("cross-table", a, f"{self.tables[a].get('title', a)}：{code} {_col(col_a)}"
-                            f" 为 {_fmt(left.get(code, 0))}，{self.no(b)} 同一科目为 {_fmt(right.get(code, 0))}",
-                            right.get(code, 0), left.get(code, 0))
+            name = (left.get(code) or right[code]).label
+            whole = Ref(a, section, left[code].index, col_a) if code in left else None
+            parts = [Ref(b, "rows", right[code].index, col_b)] if code in right else []
+            self.add("cross-table", a, f"{no(a)} {code} {name}{_in_col(col_a)} = {no(b)}同一科目"
+                     f"{_in_col(col_b)}", whole, parts)
 
-    def _gpb_project_codes(self, fig) -> None:
-        if "T_gpb" not in self.tables or "T_gpb_project" not in self.tables:
+    def gpb_project_codes(self) -> None:
+        if "T_gpb" not in self.t.tables or "T_gpb_project" not in self.t.tables:
             return
-        by_code: dict[str, int] = {}
-        for r in _rows(self.tables["T_gpb_project"], "rows"):
+        by_code: dict[str, list[_Row]] = {}
+        for r in self.t.rows("T_gpb_project", "rows"):
             if r.kind == "project" and r.code:
-                by_code[r.code] = by_code.get(r.code, 0) + r.values.get("total", 0)
-        gpb = {r.code: r.values.get("project", 0) for r in _rows(self.tables["T_gpb"], "rows")
-               if r.kind == "class" and len(r.code) == 7}
-        for code in sorted(set(by_code) | {c for c, v in gpb.items() if v}):
-            if gpb.get(code, 0) != by_code.get(code, 0):
-                self.report("cross-table", "T_gpb", f"{self.tables['T_gpb'].get('title')}：{code} 项目支出 "
-                            f"{_fmt(gpb.get(code, 0))} 与{self.no('T_gpb_project')}该科目项目合计 "
-                            f"{_fmt(by_code.get(code, 0))} 不一致", by_code.get(code, 0), gpb.get(code, 0))
+                by_code.setdefault(r.code, []).append(r)
+        gpb = {r.code: r for r in self.t.rows("T_gpb", "rows") if r.kind == "class" and len(r.code) == 7}
+        no = self.t.no
+        for code in sorted(set(by_code) | set(gpb)):
+            whole = Ref("T_gpb", "rows", gpb[code].index, "project") if code in gpb else None
+            name = gpb[code].label if code in gpb else ""
+            self.add("cross-table", "T_gpb",
+                     f"{no('T_gpb')} {code} {name}（项目支出）= {no('T_gpb_project')}该科目各项目合计",
+                     whole, [Ref("T_gpb_project", "rows", r.index, "total") for r in by_code.get(code, [])])
+
+    def three_public_vehicle(self) -> None:
+        if "T_three_public" not in self.t.tables or "T_gpb_basic" not in self.t.tables:
+            return
+        op = self.fixed("T_three_public", "rows", "vehicle_operation", "gpb")
+        basic = [Ref("T_gpb_basic", "rows", r.index, "total")
+                 for r in self.t.rows("T_gpb_basic", "rows") if r.code == "30231"]
+        if op is not None:
+            no = self.t.no
+            self.add("part-le-whole", "T_three_public",
+                     f"{no('T_three_public')}公务用车运行维护费（一般公共预算） ≥ "
+                     f"{no('T_gpb_basic')} 30231 公务用车运行维护费", op, basic, relation="ge")
 
 
-class _Figures:
-    def __init__(self, tables):
-        self.tables = tables
-
-    def total(self, key, col):
-        if key not in self.tables:
-            return None
-        rows = [r for r in _rows(self.tables[key], "rows") if r.kind == "total"]
-        return rows[0].values.get(col, 0) if rows else None
-
-    def fixed(self, key, section, row_key, col="amount"):
-        if key not in self.tables:
-            return None
-        for r in _rows(self.tables[key], section):
-            if r.key == row_key:
-                return r.values.get(col, 0)
-        return None
-
-    def code(self, key, code, col):
-        if key not in self.tables:
-            return None
-        return sum(r.values.get(col, 0) for r in _rows(self.tables[key], "rows") if r.code == code)
+def identities(doc: dict) -> list[Identity]:
+    """Every identity the tables of ``doc`` allow, in-table ones table by table, then cross-table."""
+    e = _Enumerator(doc)
+    for key in e.t.tables:
+        if key in ("T_income_expense", "T_fiscal"):
+            e.fixed_sums(key, "income_rows")
+            e.class_list(key, "amount" if key == "T_income_expense" else "total")
+            if key == "T_fiscal":
+                e.row_totals(key, "expense_rows")
+        elif key == "T_three_public":
+            e.fixed_sums(key, "rows")
+            e.row_totals(key, "rows")
+        else:
+            e.tree(key)
+            e.row_totals(key, "rows")
+    e.cross()
+    return e.out
 
 
-def _add(a, b):
-    if a is None and b is None:
-        return None
-    return (a or 0) + (b or 0)
+def sides(identity: Identity, doc_or_tables) -> tuple[int, int]:
+    """The identity's two sides in 百元: the published figure and the sum of its parts."""
+    t = doc_or_tables if isinstance(doc_or_tables, _Tables) else _Tables(doc_or_tables)
+    return t.value(identity.whole), sum(t.value(p) for p in identity.parts)
+
+
+def holds(identity: Identity, whole: int, parts: int) -> bool:
+    return whole >= parts if identity.relation == "ge" else whole == parts
+
+
+def check_tables(doc: dict, place=None) -> list[Finding]:
+    """All identities on a tables document (the JSON of ``xltools tables --json``).
+
+    ``place`` maps a Ref to its (sheet, cell) where the tables were read from a workbook.
+    """
+    t = _Tables(doc)
+    out = []
+    for ident in identities(doc):
+        whole, parts = sides(ident, t)
+        if holds(ident, whole, parts):
+            continue
+        sheet, cell = (place(ident.whole) if place and ident.whole else (t.no(ident.table), None))
+        if ident.relation == "ge":
+            message = f"{t.title(ident.table)}：{ident.what} 不成立：{fmt(whole)} 小于 {fmt(parts)}"
+        else:
+            message = (f"{t.title(ident.table)}：{ident.what} 不成立：公开数 {fmt(whole)}，"
+                       f"应为 {fmt(parts)}（差 {fmt(whole - parts)}）")
+        out.append(error(ident.rule, sheet, cell, message, expected=fmt(parts), actual=fmt(whole)))
+    return out
 
 
 def _child(parent: str, code: str) -> bool:
     return code.startswith(parent) and len(code) == len(parent) + 2
 
 
-def _columns(parent: _Row, children: list[_Row]) -> list[str]:
-    cols = set(parent.values)
-    for c in children:
-        cols |= set(c.values)
-    return sorted(cols)
+def _in_col(col: str) -> str:
+    return "" if col == "amount" else f"（{column_label(col)}）"
 
 
-def _col(col: str) -> str:
-    return "" if col == "amount" else f"（{col} 列）"
-
-
-def _fmt(value) -> str:
+def fmt(value) -> str:
     if value is None:
         return ""
     return f"{Decimal(value).scaleb(-2):,.2f}"
-
-
-def check_tables(doc: dict) -> list[Finding]:
-    """All identities on a tables document (the JSON of ``xltools tables --json``)."""
-    c = _Checker(doc)
-    for key, table in c.tables.items():
-        if key in ("T_income_expense", "T_fiscal"):
-            c.fixed_sums(key, "income_rows")
-            c.class_list(key, "amount" if key == "T_income_expense" else "total")
-            if key == "T_fiscal":
-                c.row_totals(key, "expense_rows")
-        elif key == "T_three_public":
-            c.fixed_sums(key, "rows")
-            c.row_totals(key, "rows")
-        else:
-            c.tree(key)
-            c.row_totals(key, "rows")
-    c.cross()
-    return c.findings

@@ -16,6 +16,12 @@ LINE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 LINE_REQUIRED = ("功能分类科目", "经济分类科目", "支出类型", "资金来源", "金额")
 
+# What `xltools template` adds for the accountant: instructions, look-up lists, the 控制数
+# check and 收支明细's check columns.  They hold no figures, so the reader skips them
+# without a finding (a template must read clean).
+TEMPLATE_SHEETS = ("填表说明", "控制数", "科目表", "选项")
+CHECK_COLUMNS = ("校验", "功能编码（校验用）", "经济编码（校验用）")
+
 DICT_COLUMNS: dict[str, tuple[str, ...]] = {
     "类型": (), "科目编码": ("编码",), "科目名称": ("名称",),
 }

@@ -14,7 +14,8 @@ from ..model import Info, Line, Master
 from ..money import AmountError, parse_amount, to_fen
 from ..sources import EXPENSE_TYPES, resolve
 from ..tables.profiles import PROFILES, default_profile
-from .headers import DICT_COLUMNS, LINE_COLUMNS, LINE_REQUIRED, alias_map, header_unit, normalise
+from .headers import (CHECK_COLUMNS, DICT_COLUMNS, LINE_COLUMNS, LINE_REQUIRED, TEMPLATE_SHEETS,
+                      alias_map, header_unit, normalise)
 from .workbook import Sheet, Workbook, cell_ref, col_letter, open_workbook
 
 INFO_SHEET = "基本信息"
@@ -64,8 +65,9 @@ class _MasterParser:
         return self.book.sheet(actual)
 
     def parse(self) -> Master:
+        known = {normalise(k) for k in KNOWN_SHEETS + TEMPLATE_SHEETS}
         for n in self.book.sheet_names:
-            if normalise(n) not in {normalise(k) for k in KNOWN_SHEETS}:
+            if normalise(n) not in known:
                 self.add(info("sheet-extra", n, None, f"工作表“{n}”不是底稿的组成部分，已忽略。"))
         info_sheet = self._sheet(INFO_SHEET, True)
         lines_sheet = self._sheet(LINES_SHEET, True)
@@ -203,6 +205,9 @@ class _MasterParser:
             (func_names if kind == "功能" else econ_names)[parsed.code] = name
 
 
+_CHECK_HEADERS = frozenset(normalise(h) for h in CHECK_COLUMNS)
+
+
 def _get(row: list, index: int | None):
     if index is None or index >= len(row):
         return None
@@ -219,6 +224,8 @@ def _find_columns(parser: _MasterParser, sheet: Sheet, columns, required) -> dic
         if text is None or normalise(text) == "":
             continue
         canonical = aliases.get(normalise(text))
+        if canonical is None and normalise(text) in _CHECK_HEADERS:
+            continue
         if canonical is None:
             parser.add(info("column-extra", sheet.name, cell_ref(0, c),
                             f"列“{text}”不是底稿的标准列，已忽略。"))

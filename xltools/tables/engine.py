@@ -71,6 +71,8 @@ class TableSet:
     # the rounded atoms, for callers that sum lines again (functions in cells, narrative)
     atoms: list[Atom] = field(default_factory=list, repr=False)
     rounded: list[int] = field(default_factory=list, repr=False)
+    # 功能分类 names, for writers that print a project's 项 name beside it (表7)
+    func_names: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 def make_atoms(lines) -> list[Atom]:
@@ -127,7 +129,7 @@ def build_tables(master: Master) -> TableSet:
         tables[t] = _assemble(specs[t], no, ctx, info_, by_section)
     findings = _deviation_findings(result.deviations, cell_index, values, tables)
     return TableSet(info_.entity, info_.year, info_.kind, info_.profile, tables, findings,
-                    atoms, result.rounded)
+                    atoms, result.rounded, dict(master.func_names))
 
 
 def _atom_order(a: Atom) -> tuple:

@@ -23,11 +23,12 @@ class Profile:
     carryover_optional: bool  # 2023–2025: 基本信息.上年结转表 decides
     total_first: bool  # where 总计 is printed in tree tables
     total_label: str
+    column_numbers: bool = False  # print the 栏次 row (※ … 1 2 3) under the headers
 
 
 PROFILES: dict[str, Profile] = {
     **{str(y): Profile(str(y), BASE_TABLES + ("T_carryover",), "上年结转结余情况明细表",
-                       True, True, "合计") for y in (2023, 2024, 2025)},
+                       True, True, "合计", True) for y in (2023, 2024, 2025)},
     "2026": Profile("2026", BASE_TABLES + ("T_entrusted", "T_carryover"), "上年结转结余情况表",
                     False, False, "总计"),
 }

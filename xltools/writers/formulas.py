@@ -1,0 +1,53 @@
+"""Worksheet formula text that Excel, WPS and LibreOffice all read the same way.
+
+Only plain references, ranges and SUM are produced here; the 校验 sheet adds ROUND, IF and
+ABS around them.  Cell lists are folded into ranges where rows run on, and a list longer
+than a function may take (255 arguments in Excel) is split into nested SUMs.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+MAX_ARGS = 200  # below Excel's 255, leaving room for nesting
+
+Place = tuple[str, int, int]  # sheet, row, col (zero-based)
+
+
+def ref(sheet: str, row: int, col: int) -> str:
+    return f"'{sheet}'!{xl_rowcol_to_cell(row, col, True, True)}"
+
+
+def _ranges(places: list[Place]) -> list[str]:
+    by_column: dict[tuple[str, int], list[int]] = {}
+    for sheet, row, col in places:
+        by_column.setdefault((sheet, col), []).append(row)
+    out = []
+    for (sheet, col), rows in by_column.items():
+        rows = sorted(set(rows))
+        start = prev = rows[0]
+        for row in rows[1:] + [None]:
+            if row is not None and row == prev + 1:
+                prev = row
+                continue
+            first = xl_rowcol_to_cell(start, col, True, True)
+            out.append(f"'{sheet}'!{first}" if start == prev
+                       else f"'{sheet}'!{first}:{xl_rowcol_to_cell(prev, col, True, True)}")
+            if row is not None:
+                start = prev = row
+    return out
+
+
+def sum_of(places: list[Place]) -> str:
+    """A formula body (no leading =) adding up ``places``; "0" for none.
+
+    A single cell is referenced as it is, so a reviewer clicking into the formula lands on it.
+    """
+    if not places:
+        return "0"
+    args = _ranges(places)
+    if len(args) == 1 and ":" not in args[0]:
+        return args[0]
+    while len(args) > MAX_ARGS:
+        args = [f"SUM({','.join(args[i:i + MAX_ARGS])})" for i in range(0, len(args), MAX_ARGS)]
+    return f"SUM({','.join(args)})"

@@ -1,0 +1,279 @@
+"""The 绩效目标表 workbook: the 部门整体绩效目标表 and one 项目支出绩效目标表 per project.
+
+Laid out like the published sheets (the Xinjiang 预算一体化 forms): a title, the year, the
+heading block with merged label cells, the money in 万元 with two decimals (0.00 printed,
+as published), and the indicator grid whose 一级/二级 cells are merged over the rows they
+head.  Each sheet prints on A4 portrait, one page wide, the grid's header repeated on every
+page, page numbers in the footer.
+
+Excel does not size rows for wrapped text in merged cells, and LibreOffice/WPS differ when
+left to guess, so every row gets a height estimated from its longest text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from decimal import Decimal
+
+import xlsxwriter
+
+from ..atomic import atomic_path
+from ..model import Master
+from ..performance.model import DepartmentSheet, Indicator, PerformanceData, ProjectSheet
+from ..tables.engine import TableSet
+
+FONT = "宋体"
+MONEY = "#,##0.00"
+FOOTER = "&C第 &P 页，共 &N 页"
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+MIN_ROW = 21.0
+BLANK_ROWS = 5  # an empty grid still prints bordered rows to fill in by hand
+
+# Column widths (Excel character units); each sheet sums to about one A4 portrait width.
+PROJECT_WIDTHS = (8, 11, 22, 12, 11, 10, 7, 12, 11)
+PROJECT_HEAD = ("一级指标", "二级指标", "三级指标", "指标值", "指标值设置依据", "上年完成值", "分值权重",
+                "赋分规则", "佐证资料")
+OVERALL_WIDTHS = (10, 12, 30, 16, 22, 10)
+OVERALL_HEAD = ("一级指标", "二级指标", "三级指标", "指标值", "指标设定依据", "分值权重")
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def performance_output_name(ts: TableSet) -> str:
+    return f"{ts.entity}{ts.year}年{ts.kind}绩效目标表.xlsx"
+
+
+def project_sheet_name(number: int, name: str) -> str:
+    """Excel's rules: ≤ 31 characters, none of []:*?/\\, no leading/trailing apostrophe.
+    The number keeps names unique however long the shared prefix of the projects is."""
+    clean = _SHEET_BAD.sub("", " ".join(name.split())).strip("'")
+    return f"{number}.{clean}"[:31].rstrip("'") or str(number)
+
+
+def write_performance_workbook(master: Master, ts: TableSet, perf: PerformanceData,
+                               target: str) -> None:
+    """Write ``perf`` (performance.build(master, ts)) to ``target``, completely or not at all.
+
+    ``master`` and ``ts`` are the inputs ``perf`` was built from; the sheets take their
+    title year from ``ts``.
+    """
+    with atomic_path(target) as tmp:
+        wb = xlsxwriter.Workbook(tmp, {"strings_to_numbers": False, "strings_to_formulas": False,
+                                       "strings_to_urls": False})
+        st = _Styles(wb)
+        _overall(wb.add_worksheet(perf.department.title), st, perf.department, ts.year)
+        for number, project in enumerate(perf.printed_projects, start=1):
+            ws = wb.add_worksheet(project_sheet_name(number, project.name))
+            _project(ws, st, project, ts.year)
+        wb.close()
+
+
+class _Styles:
+    def __init__(self, wb):
+        def fmt(**kw):
+            return wb.add_format({"font_name": FONT, "font_size": 10, "valign": "vcenter", **kw})
+
+        box = {"border": 1, "text_wrap": True}
+        self.title = fmt(font_size=18, bold=True, align="center")
+        self.year = fmt(font_size=11, align="center")
+        self.label = fmt(align="center", **box)
+        self.head = fmt(bold=True, align="center", **box)
+        self.text = fmt(align="left", **box)
+        self.center = fmt(align="center", **box)
+        self.money = fmt(num_format=MONEY, align="right", **box)
+        self.weight = fmt(num_format="General", align="center", **box)
+
+
+# -- text measurement ------------------------------------------------------------------------
+
+def _units(text: str) -> int:
+    """Width in half-width characters: a CJK character is two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _lines(text: str, width: float) -> int:
+    # A column of width w is w·7+5 pixels; a 10-point half-width character is about 6.7
+    # pixels (宋体's CJK characters twice that), less a few pixels of cell padding.
+    per_line = max(int((width * 7 + 1) / 6.7), 1)
+    return sum(max(1, math.ceil(_units(part) / per_line)) for part in str(text).split("\n"))
+
+
+def _height(cells: list[tuple[str, float]]) -> float:
+    lines = max((_lines(text, width) for text, width in cells if text), default=1)
+    return max(MIN_ROW, lines * LINE_HEIGHT + 6)
+
+
+def _span(widths, first: int, last: int) -> float:
+    return sum(widths[first:last + 1])
+
+
+# -- cells -------------------------------------------------------------------------------------
+
+def _put(ws, row: int, col: int, value, fmt) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, (int, Decimal)):
+        ws.write_number(row, col, _number(value), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def _number(value: int | Decimal) -> int | float:
+    # Weights: 15 stays an integer; 7.5 needs a float only to carry its literal to the file.
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _wan(baiyuan: int) -> float:
+    # 百元 → 万元: the float only carries a two-decimal literal into the file.
+    return float(Decimal(baiyuan).scaleb(-2))
+
+
+def _cell(ws, r1: int, c1: int, r2: int, c2: int, value, fmt) -> None:
+    """A value in a (possibly merged) range; strings are never read as formulas (=100%)."""
+    if (r1, c1) != (r2, c2):
+        ws.merge_range(r1, c1, r2, c2, "", fmt)
+    _put(ws, r1, c1, value, fmt)
+
+
+def _money(ws, r1: int, c1: int, r2: int, c2: int, baiyuan: int, fmt) -> None:
+    if (r1, c1) != (r2, c2):
+        ws.merge_range(r1, c1, r2, c2, "", fmt)
+    ws.write_number(r1, c1, _wan(baiyuan), fmt)
+
+
+def _page(ws, widths, header_row: int, last_row: int) -> None:
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    ws.set_paper(9)  # A4
+    ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.repeat_rows(header_row)
+    ws.print_area(0, 0, last_row, len(widths) - 1)
+    ws.set_footer(FOOTER)
+
+
+def _heading(ws, st, title: str, year: int, last_col: int) -> None:
+    ws.set_row(0, 32)
+    _cell(ws, 0, 0, 0, last_col, title, st.title)
+    ws.set_row(1, 20)
+    _cell(ws, 1, 0, 1, last_col, f"（{year}年）", st.year)
+
+
+# -- the indicator grid ----------------------------------------------------------------------
+
+def _runs(keys: list) -> list[tuple[int, int]]:
+    """(first, last) index of each run of equal consecutive keys."""
+    runs, start = [], 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            runs.append((start, i - 1))
+            start = i
+    return runs
+
+
+def _grid(ws, st, top: int, widths, head, indicators: tuple[Indicator, ...], full: bool) -> int:
+    """The header row at ``top`` and one row per indicator; returns the last row written."""
+    ws.set_row(top, _height([(h, w) for h, w in zip(head, widths)]))
+    for c, text in enumerate(head):
+        _put(ws, top, c, text, st.head)
+    first = top + 1
+    if not indicators:
+        for r in range(first, first + BLANK_ROWS):
+            ws.set_row(r, MIN_ROW)
+            for c in range(len(head)):
+                _put(ws, r, c, "", st.text)
+        return first + BLANK_ROWS - 1
+    for i, ind in enumerate(indicators):
+        r = first + i
+        rest = [ind.level3, ind.value, ind.basis]
+        rest += [ind.last_year, ind.weight, ind.scoring, ind.evidence] if full else [ind.weight]
+        fmts = [st.text, st.center, st.center]
+        fmts += [st.center, st.weight, st.center, st.center] if full else [st.weight]
+        for c, (value, fmt) in enumerate(zip(rest, fmts), start=2):
+            _put(ws, r, c, value, fmt)
+        texts = [(str(v), widths[c]) for c, v in enumerate(rest, start=2) if v is not None]
+        ws.set_row(r, _height(texts + [(ind.level2, widths[1])]))
+    level1 = [ind.level1 for ind in indicators]
+    for a, b in _runs(level1):
+        _cell(ws, first + a, 0, first + b, 0, level1[a], st.center)
+    level2 = [(ind.level1, ind.level2) for ind in indicators]
+    for a, b in _runs(level2):
+        _cell(ws, first + a, 1, first + b, 1, level2[a][1], st.center)
+    return first + len(indicators) - 1
+
+
+# -- 部门整体绩效目标表 --------------------------------------------------------------------------
+
+def _overall(ws, st, sheet: DepartmentSheet, year: int) -> None:
+    w = OVERALL_WIDTHS
+    last = len(w) - 1
+    _heading(ws, st, sheet.title, year, last)
+    who = sheet.kind
+    ws.set_row(2, _height([(sheet.entity, _span(w, 2, 5))]))
+    _cell(ws, 2, 0, 2, 1, f"{who}名称（盖章）", st.label)
+    _cell(ws, 2, 2, 2, 5, sheet.entity, st.text)
+    ws.set_row(3, MIN_ROW)
+    _cell(ws, 3, 0, 3, 1, f"{who}联系人", st.label)
+    _cell(ws, 3, 2, 3, 2, sheet.contact, st.center)
+    _cell(ws, 3, 3, 3, 3, "联系电话", st.label)
+    _cell(ws, 3, 4, 3, 5, sheet.phone, st.center)
+    ws.set_row(4, _height([(sheet.goal, _span(w, 2, 5))]))
+    _cell(ws, 4, 0, 4, 1, "年度绩效目标", st.label)
+    _cell(ws, 4, 2, 4, 5, sheet.goal, st.text)
+
+    f = sheet.funding
+    for r in range(5, 10):
+        ws.set_row(r, MIN_ROW)
+    _cell(ws, 5, 0, 9, 1, "年度预算（万元）", st.label)
+    _cell(ws, 5, 2, 5, 3, "资金来源", st.head)
+    _cell(ws, 5, 4, 5, 5, "资金总额（万元）", st.head)
+    _cell(ws, 6, 2, 7, 2, "财政资金（万元）", st.label)
+    _cell(ws, 6, 3, 6, 3, "上级安排", st.label)
+    _money(ws, 6, 4, 6, 5, f.upper, st.money)
+    _cell(ws, 7, 3, 7, 3, "本级安排", st.label)
+    _money(ws, 7, 4, 7, 5, f.own, st.money)
+    _cell(ws, 8, 2, 8, 2, "其他资金（万元）", st.label)
+    _cell(ws, 8, 3, 8, 3, "其他", st.label)
+    _money(ws, 8, 4, 8, 5, f.other, st.money)
+    _cell(ws, 9, 2, 9, 3, "合计", st.label)
+    _money(ws, 9, 4, 9, 5, f.total, st.money)
+
+    end = _grid(ws, st, 10, w, OVERALL_HEAD, sheet.indicators, full=False)
+    _page(ws, w, 10, end)
+
+
+# -- 项目支出绩效目标表 --------------------------------------------------------------------------
+
+def _project(ws, st, project: ProjectSheet, year: int) -> None:
+    w = PROJECT_WIDTHS
+    last = len(w) - 1
+    info = project.info
+    _heading(ws, st, "项目支出绩效目标表", year, last)
+    ws.set_row(2, _height([(project.unit, _span(w, 2, 8))]))
+    _cell(ws, 2, 0, 2, 1, "预算单位", st.label)
+    _cell(ws, 2, 2, 2, 8, project.unit, st.text)
+    ws.set_row(3, _height([(project.name, _span(w, 2, 5)), (info.owner, w[8])]))
+    _cell(ws, 3, 0, 3, 1, "项目名称", st.label)
+    _cell(ws, 3, 2, 3, 5, project.name, st.text)
+    _cell(ws, 3, 6, 3, 7, "项目负责人", st.label)
+    _cell(ws, 3, 8, 3, 8, info.owner, st.center)
+    b = project.budget
+    ws.set_row(4, _height([("其中：财政拨款", w[4])]))
+    _cell(ws, 4, 0, 4, 1, "项目资金（万元）", st.label)
+    _cell(ws, 4, 2, 4, 2, "年度预算总额", st.label)
+    _money(ws, 4, 3, 4, 3, b.total, st.money)
+    _cell(ws, 4, 4, 4, 4, "其中：财政拨款", st.label)
+    _money(ws, 4, 5, 4, 5, b.fiscal, st.money)
+    _cell(ws, 4, 6, 4, 7, "其他资金", st.label)
+    _money(ws, 4, 8, 4, 8, b.other, st.money)
+    ws.set_row(5, _height([(info.goal, _span(w, 2, 8))]))
+    _cell(ws, 5, 0, 5, 1, "项目总体目标", st.label)
+    _cell(ws, 5, 2, 5, 8, info.goal, st.text)
+    end = _grid(ws, st, 6, w, PROJECT_HEAD, project.indicators, full=True)
+    _page(ws, w, 6, end)
