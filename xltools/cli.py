@@ -1,4 +1,4 @@
-"""Command line: ``xltools build | tables | template | demo``.
+"""Command line: ``xltools build | check | tables | template | demo``.
 
 Exit codes: 0 done (warnings allowed), 1 the checks found errors, 2 the input could not be
 read or the command was wrong.  Messages are Chinese and name the place; no traceback is
@@ -7,6 +7,7 @@ shown unless --debug.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -16,7 +17,7 @@ import click
 
 from . import __version__
 from .atomic import OutputLocked, write_text
-from .findings import Finding, Severity
+from .findings import Finding, Severity, summary
 from .reader import ReadError, read_master
 from .tables import build_tables
 from .office import OfficeError, find_soffice
@@ -46,21 +47,13 @@ def _print_findings(findings, stream=None, limit: int = 200) -> None:
         click.echo(f"……另有 {len(shown) - limit} 条未显示", file=stream)
 
 
-def _summary(findings: list[Finding]) -> str:
-    errors = sum(f.severity is Severity.ERROR for f in findings)
-    warnings = sum(f.severity is Severity.WARNING for f in findings)
-    infos = sum(f.severity is Severity.INFO for f in findings)
-    status = "通过" if not errors else "不通过"
-    return f"校验{status}：{errors} 个错误，{warnings} 个警告，{infos} 条提示"
-
-
 def _load(master_path: str):
     """Read and validate a master; errors stop here, before anything is written."""
     master = read_master(master_path)
     findings = list(master.findings)
     if master.info is None or any(f.severity is Severity.ERROR for f in findings):
         _print_findings(findings)
-        raise Failure(f"{master_path}：底稿有错误，请按上面的提示修改后重试。\n{_summary(findings)}",
+        raise Failure(f"{master_path}：底稿有错误，请按上面的提示修改后重试。\n{summary(findings)}",
                       EXIT_ERRORS)
     return master, findings
 
@@ -109,7 +102,30 @@ def build(master: str, outdir: str, force: bool, pdf: bool) -> None:
     _print_findings(findings)
     for f in files:
         click.echo(f"已生成：{f}")
-    click.echo(_summary(findings))
+    click.echo(summary(findings))
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出全部发现")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="另存校验结果工作簿（可筛选，带单元格链接）")
+def check(file: str, as_json: bool, output: str | None) -> None:
+    """校验预算底稿或任何预算公开表工作簿。"""
+    from .audit import audit
+    from .writers.check_report import text_report, write_report_workbook
+
+    report = audit(file)
+    if output:
+        write_report_workbook(report.file, report.kind, report.findings, output)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(text_report(report.file, report.kind, report.findings, report.titles))
+    if output:
+        click.echo(f"校验结果已保存：{output}", err=as_json)
+    if report.errors:
+        raise Failure(summary(report.findings), EXIT_ERRORS)
 
 
 @main.command()
@@ -175,7 +191,7 @@ def demo(outdir: str) -> None:
             continue
         for f in files:
             click.echo(f"  已生成：{os.path.abspath(f)}")
-        click.echo(f"  {_summary(findings)}")
+        click.echo(f"  {summary(findings)}")
     if worst:
         raise Failure("示例生成失败。", worst)
 

@@ -98,3 +98,11 @@ def warning(rule: str, sheet: str | None, cell: str | None, message: str, **kw) 
 
 def info(rule: str, sheet: str | None, cell: str | None, message: str, **kw) -> Finding:
     return Finding(rule, Severity.INFO, sheet, cell, message, kw.get("expected"), kw.get("actual"))
+
+
+def summary(findings) -> str:
+    """One line for the end of a run: 校验通过/不通过 and the count of each severity."""
+    counts = {s: sum(f.severity is s for f in findings) for s in Severity}
+    status = "通过" if not counts[Severity.ERROR] else "不通过"
+    return (f"校验{status}：{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个警告，"
+            f"{counts[Severity.INFO]} 条提示")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from ..findings import Finding, error
+from ..findings import Finding, error, warning
 
 # Row totals: column = Σ columns, per table.
 ROW_TOTALS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -382,10 +382,13 @@ def holds(identity: Identity, whole: int, parts: int) -> bool:
     return whole >= parts if identity.relation == "ge" else whole == parts
 
 
-def check_tables(doc: dict, place=None) -> list[Finding]:
+def check_tables(doc: dict, place=None, slips: bool = False) -> list[Finding]:
     """All identities on a tables document (the JSON of ``xltools tables --json``).
 
     ``place`` maps a Ref to its (sheet, cell) where the tables were read from a workbook.
+    With ``slips``, a break of at most 0.01 万元 per part is the warning ``rounding-slip``
+    (舍位误差: each figure rounded from 元 on its own), so that reviewers can tell it from a
+    real error; the tool's own tables have no slips, so ``build`` leaves this off.
     """
     t = _Tables(doc)
     out = []
@@ -393,12 +396,21 @@ def check_tables(doc: dict, place=None) -> list[Finding]:
         whole, parts = sides(ident, t)
         if holds(ident, whole, parts):
             continue
-        sheet, cell = (place(ident.whole) if place and ident.whole else (t.no(ident.table), None))
+        sheet, cell = t.no(ident.table), None
+        if place is not None:
+            anchor = ident.whole or (ident.parts[0] if ident.parts else None)
+            if anchor is not None:
+                sheet, cell = place(anchor)
         if ident.relation == "ge":
             message = f"{t.title(ident.table)}：{ident.what} 不成立：{fmt(whole)} 小于 {fmt(parts)}"
         else:
             message = (f"{t.title(ident.table)}：{ident.what} 不成立：公开数 {fmt(whole)}，"
                        f"应为 {fmt(parts)}（差 {fmt(whole - parts)}）")
+        if slips and ident.relation == "eq" and abs(whole - parts) <= max(1, len(ident.parts)):
+            out.append(warning("rounding-slip", sheet, cell, message + "。差额不超过每项 0.01 万元，"
+                               "是各数分别从元舍位造成的舍位误差：请调整舍位使合计相符。",
+                               expected=fmt(parts), actual=fmt(whole)))
+            continue
         out.append(error(ident.rule, sheet, cell, message, expected=fmt(parts), actual=fmt(whole)))
     return out
 

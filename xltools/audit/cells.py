@@ -1,0 +1,63 @@
+"""Cell values as printed in disclosure workbooks: figures in 万元 and codes."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from ..codes import parse_code, to_halfwidth
+
+_DASHES = {"-", "—", "－", "–", "/", "——"}
+CODE_TEXT = re.compile(r"^\d{3}(?:\s*\d{2}){0,2}$")
+
+
+class NotANumber(ValueError):
+    pass
+
+
+def figure(value: object) -> Decimal | None:
+    """A printed 万元 figure: numbers, text such as "1,971.99" or "（12.00）"; blank and dashes → None."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    text = to_halfwidth(str(value)).strip().replace(",", "").replace(" ", "")
+    if not text or text in _DASHES:
+        return None
+    negative = text.startswith("（") and text.endswith("）") or text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1]
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise NotANumber(text) from None
+    return -number if negative else number
+
+
+def is_figure(value: object) -> bool:
+    try:
+        return figure(value) is not None
+    except NotANumber:
+        return False
+
+
+def code_part(value: object, digits: int) -> str:
+    """One of 类/款/项 as printed: "208", 208.0, "1" (款 01) …"""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = to_halfwidth(str(value)).strip()
+    if not text.isdigit():
+        return ""
+    return text.zfill(digits)
+
+
+def joined_code(value: object) -> tuple[str, str | None] | None:
+    """A code in one cell — ``2080101``, ``208 01 01``, ``208 社会保障和就业支出`` — and its name."""
+    if value is None:
+        return None
+    parsed = parse_code(value)
+    if parsed is None or len(parsed.code) not in (3, 5, 7):
+        return None
+    return parsed.code, parsed.name
