@@ -13,7 +13,7 @@ from xltools.reader import read_master
 from xltools.tables import build_tables
 from xltools.writers.tables_json import tables_dict
 
-FIXTURES = sorted(p for p in (Path(__file__).parent / "fixtures").iterdir() if p.is_dir())
+FIXTURES = sorted(p for p in (Path(__file__).parent / "fixtures").iterdir() if (p / "master.xlsx").is_file())
 
 
 def _rewrite_in_yuan(src: Path, dst: Path) -> None:

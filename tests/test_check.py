@@ -65,8 +65,11 @@ def test_our_own_workbooks_and_masters_check_clean(master, tmp_path):
     report = audit(str(path))
     assert report.kind == "disclosure"
     assert report.findings == []
-    assert audit(str(master)).kind == "master"
-    assert audit(str(master)).findings == []
+    of_master = audit(str(master))
+    assert of_master.kind == "master"
+    # the rebuilt masters keep the published 绩效 slips (test_performance.py pins them)
+    assert [f for f in of_master.findings if not f.rule.startswith("perf-")] == []
+    assert any(f.rule.startswith("perf-") for f in of_master.findings) or master.parent.name.startswith("001")
 
 
 def test_a_changed_parent_is_reported_at_its_cell_with_the_sum_of_its_parts(workbook, tmp_path):

@@ -36,7 +36,9 @@ def test_build_writes_the_tables_workbook_and_leaves_the_master_alone(tmp_path: 
     assert wb["表1"]["A1"].value == "表1"
     assert wb["表1"]["A2"].value == "部门收支总体情况表"
     assert digest(FIXTURE) == before
-    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
+    # both outputs, and no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [out.name, "昌吉市人力资源和社会保障局2026年部门绩效目标表.xlsx"])
 
 
 def test_build_refuses_to_overwrite_without_force(tmp_path: Path):
@@ -79,7 +81,9 @@ def test_demo_builds_every_sample(tmp_path: Path):
     run = xltools("demo", "-o", str(tmp_path / "out"))
     assert run.returncode == 0, run.stderr
     built = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert built == ["乌鲁木齐市米东区人力资源和社会保障局2024年单位预算公开表.xlsx",
+    assert built == ["乌鲁木齐市米东区人力资源和社会保障局2024年单位绩效目标表.xlsx",
+                     "乌鲁木齐市米东区人力资源和社会保障局2024年单位预算公开表.xlsx",
+                     "昌吉市人力资源和社会保障局2026年部门绩效目标表.xlsx",
                      "昌吉市人力资源和社会保障局2026年部门预算公开表.xlsx"]
     assert run.stdout.count("校验通过") == 2
 

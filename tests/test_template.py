@@ -1,4 +1,4 @@
-"""xltools template: the blank master, its live checks (校验 column, 控制数) and 填表说明.
+"""xltools template: the blank master, its live checks (校验结果 column, 控制数) and 填表说明.
 
 The formulas are proven by LibreOffice recalculating a filled template for real; the rest
 (sheets, formats, validations, cached values, the reader's view) needs no spreadsheet engine.
@@ -25,7 +25,7 @@ SHEETS = ["填表说明", "基本信息", "收支明细", "控制数", "上年�
 HIDDEN = {"科目表", "选项"}
 # 收支明细 columns as the template lays them out: the line columns, then the checks.
 COL = {name: chr(ord("A") + i) for i, name in enumerate(list(LINE_COLUMNS) + list(CHECK_COLUMNS))}
-FLAG = COL["校验"]
+FLAG = COL[CHECK_COLUMNS[0]]
 LAST = LINE_ROWS + 1  # the last prepared worksheet row
 
 
@@ -45,6 +45,12 @@ def _control_rows(ws) -> dict[str, int]:
     """控制数 item label → worksheet row."""
     first = template_control.FIRST_ROW + 1
     return {ws.cell(r, 1).value: r for r in range(first, first + len(template_control.ROWS))}
+
+
+def _column(ws, letter: str):
+    """The <col> entry covering ``letter`` (XlsxWriter merges alike neighbours into one)."""
+    index = openpyxl.utils.column_index_from_string(letter)
+    return next(d for d in ws.column_dimensions.values() if d.min <= index <= d.max)
 
 
 def test_sheets_order_and_visibility(book):
@@ -71,7 +77,7 @@ def test_code_columns_are_text_with_drop_downs_and_input_help(book):
     ws = book["收支明细"]
     assert [c.value for c in ws[1]] == list(COL)
     for name in ("单位名称", "功能分类科目", "经济分类科目", "项目名称", "资金来源"):
-        assert ws.column_dimensions[COL[name]].number_format == "@", name
+        assert _column(ws, COL[name]).number_format == "@", name
     by_range = {str(v.sqref): v for v in ws.data_validations.dataValidation}
     func = by_range[f"B2:B{LAST}"]
     assert func.type == "list" and func.formula1.startswith("'科目表'!$C$2:$C$")
@@ -81,7 +87,7 @@ def test_code_columns_are_text_with_drop_downs_and_input_help(book):
     assert by_range[f"D2:D{LAST}"].formula1 == "选项!$A$1:$A$3"
     assert by_range[f"F2:F{LAST}"].formula1 == "选项!$B$1:$B$17"
     assert by_range[f"G2:G{LAST}"].type == "decimal"
-    assert ws.column_dimensions[COL["功能编码（校验用）"]].hidden
+    assert _column(ws, COL["功能编码（校验用）"]).hidden and _column(ws, COL["经济编码（校验用）"]).hidden
 
 
 def test_check_formulas_are_prefilled_with_blank_cached_values(template_path, book):
@@ -115,12 +121,12 @@ def test_check_formulas_need_no_future_function_prefixes():
 def test_guide_explains_sheets_columns_and_messages(book):
     ws = book["填表说明"]
     text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
-    for word in SHEETS + list(LINE_COLUMNS) + ["校验", "元", "万元", "208 01 01", "项目名称",
+    for word in SHEETS + list(LINE_COLUMNS) + ["校验结果", "元", "万元", "208 01 01", "项目名称",
                                              "通过", "不通过", "待填", "批复数"]:
         assert word in text, word
     for message, _advice in MESSAGES.values():
         assert message in text
-    assert ws.column_dimensions["B"].width >= 80
+    assert _column(ws, "B").width >= 80
     assert all(c.alignment.wrap_text for c in ws["B"][3:] if c.value)
 
 
@@ -208,3 +214,12 @@ def test_filled_template_flags_bad_lines_and_checks_control_numbers(soffice, tem
     assert sorted(ln.amount for ln in master.lines) == [20050, 70000, 100000]
     tables = build_tables(master)
     assert tables.tables
+
+
+def test_year_picks_the_code_lists(tmp_path):
+    path = tmp_path / "2023.xlsx"
+    write_template(str(path), year=2023)
+    book = openpyxl.load_workbook(path)
+    codes = sorted(c for c in dictionaries.func_names(2023) if len(c) == 7)
+    assert [c.value for c in book["科目表"]["A"][1:] if c.value] == codes
+    assert "2023 年" in book["填表说明"]["A1"].value

@@ -17,12 +17,14 @@ import click
 
 from . import __version__
 from .atomic import OutputLocked, write_text
+from . import performance
 from .findings import Finding, Severity, summary
 from .reader import ReadError, read_master
 from .tables import build_tables
 from .office import OfficeError, find_soffice
 from .writers.disclosure_pdf import pdf_name, write_disclosure_pdf
 from .writers.disclosure_workbook import output_name, write_disclosure_workbook
+from .writers.performance_workbook import performance_output_name, write_performance_workbook
 from .writers.tables_json import dumps, tables_dict
 from .checks.identities import check_tables
 from .writers.template import write_template
@@ -67,16 +69,19 @@ def _build(master_path: str, outdir: str, force: bool, pdf: bool = False
     ts = build_tables(master)
     # The identities hold by construction; checking them proves it on every build.
     findings += ts.findings + check_tables(tables_dict(ts))
-    targets = [os.path.join(outdir, output_name(ts))]
+    perf, perf_findings = performance.build(master, ts)
+    findings += perf_findings
+    targets = [os.path.join(outdir, output_name(ts)), os.path.join(outdir, performance_output_name(ts))]
     if pdf:
         targets.append(os.path.join(outdir, pdf_name(ts)))
     for target in targets:
         if os.path.exists(target) and not force:
             raise Failure(f"“{target}”已存在。如要覆盖，请加 --force。", EXIT_UNREADABLE)
     write_disclosure_workbook(ts, targets[0])
+    write_performance_workbook(master, ts, perf, targets[1])
     if pdf:
         try:
-            write_disclosure_pdf(ts, targets[1])
+            write_disclosure_pdf(ts, targets[2])
         except OfficeError as exc:
             raise Failure(f"已生成 {targets[0]}，但 PDF 没有生成：{exc}", EXIT_UNREADABLE) from None
     return targets, findings
@@ -102,6 +107,9 @@ def build(master: str, outdir: str, force: bool, pdf: bool) -> None:
     _print_findings(findings)
     for f in files:
         click.echo(f"已生成：{f}")
+    if any(f.severity is Severity.ERROR for f in findings):
+        raise Failure(f"{summary(findings)}。文件已生成，但请先按上面的提示修改底稿，再重新生成后公开。",
+                      EXIT_ERRORS)
     click.echo(summary(findings))
 
 

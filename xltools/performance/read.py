@@ -193,7 +193,7 @@ def _indicators(rows, cols, findings):
     content = [c for c in INDICATOR_COLUMNS if c != "项目名称"]
     for r in range(1, len(rows)):
         row = rows[r]
-        if all(_get(row, cols, c) is None or cell_text(_get(row, cols, c)) == "" for c in content):
+        if all(cell_text(_get(row, cols, c)) == "" for c in content):
             continue  # a blank row, or a project name with nothing to print
         values = {c: cell_text(_get(row, cols, c)) for c in INDICATOR_COLUMNS}
         values["项目名称"] = name_text(_get(row, cols, "项目名称"))
@@ -210,7 +210,7 @@ def _indicators(rows, cols, findings):
             findings.append(warning(
                 "perf-value-unparsed", INDICATOR_SHEET, cell_ref(r, cols["指标值"]),
                 f"指标值是数值 {raw_value}，看不出比较符号和单位；如果是百分比，请把单元格设为文本"
-                f"后写成“≥{Decimal(repr(raw_value)) * 100:f}%”这样的形式。", actual=raw_value))
+                f"后写成“≥{(Decimal(repr(raw_value)) * 100).normalize():f}%”这样的形式。", actual=raw_value))
         yield Indicator(
             r + 1, values["项目名称"], _level(values["一级指标"]), _level(values["二级指标"]),
             values["三级指标"], values["指标值"], parse_value(values["指标值"]),

@@ -20,7 +20,7 @@ LINE_REQUIRED = ("功能分类科目", "经济分类科目", "支出类型", "�
 # check and 收支明细's check columns.  They hold no figures, so the reader skips them
 # without a finding (a template must read clean).
 TEMPLATE_SHEETS = ("填表说明", "控制数", "科目表", "选项")
-CHECK_COLUMNS = ("校验", "功能编码（校验用）", "经济编码（校验用）")
+CHECK_COLUMNS = ("校验结果", "功能编码（校验用）", "经济编码（校验用）")
 
 DICT_COLUMNS: dict[str, tuple[str, ...]] = {
     "类型": (), "科目编码": ("编码",), "科目名称": ("名称",),

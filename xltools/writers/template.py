@@ -3,7 +3,7 @@
 Code columns are formatted as text so Excel keeps ``2080101`` a code, and 支出类型 and
 资金来源 offer their fixed words as drop-downs (read from a hidden sheet, which works in
 Excel, WPS and LibreOffice alike).  On top of that the template checks itself while the
-accountant types: a 校验 column on 收支明细 (template_checks.py), a 控制数 sheet comparing
+accountant types: a 校验结果 column on 收支明细 (template_checks.py), a 控制数 sheet comparing
 approved figures with the master's sums (template_control.py), and a 填表说明 sheet
 (template_guide.py).  The reader skips all of these (reader/headers.py, TEMPLATE_SHEETS).
 """
@@ -102,6 +102,9 @@ def _write_lines(wb, ws, head, text) -> dict[str, int]:
     headers = list(LINE_COLUMNS)
     ws.write_row(0, 0, headers, head)
     ws.freeze_panes(1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
     widths = {"单位名称": 24, "功能分类科目": 22, "经济分类科目": 22, "支出类型": 10,
               "项目名称": 40, "资金来源": 26, "金额": 16, "备注": 24}
     for c, name in enumerate(headers):

@@ -1,4 +1,4 @@
-"""收支明细's live checks: a hidden 科目表, code drop-downs and a 校验 column per line.
+"""收支明细's live checks: a hidden 科目表, code drop-downs and a 校验结果 column per line.
 
 Every check is a native formula so the accountant sees problems while typing, in Excel, WPS
 or LibreOffice, long before running xltools.  The formulas mirror the reader's rules
@@ -24,14 +24,14 @@ _, _, CODES_SHEET, OPTIONS_SHEET = TEMPLATE_SHEETS
 FLAG_HEADER, FUNC_KEY_HEADER, ECON_KEY_HEADER = CHECK_COLUMNS
 FUNC_LEN, ECON_LEN = 7, 5  # the reader wants 项-level 功能 and 款-level 经济 codes
 
-# The texts the 校验 column shows, with what the accountant should do (for 填表说明).
+# The texts the 校验结果 column shows, with what the accountant should do (for 填表说明).
 # No spaces inside a message: the formula joins them with TRIM and turns the spaces into "；".
 MESSAGES: dict[str, tuple[str, str]] = {
     "func-missing": ("未填功能分类科目", "填写 7 位功能分类科目编码。"),
-    "func-unknown": ("功能分类科目不在科目表", f"编码须为科目表中的项级（7 位）科目，如 2080101；请核对位数和编码。"
+    "func-unknown": ("功能分类科目不在科目表", "编码须为科目表中的项级（7 位）科目，如 2080101；请核对位数和编码。"
                      f"确属新增科目的，请在“{DICT_SHEET}”表补充（类型填“功能”）。"),
     "econ-missing": ("未填经济分类科目", "填写 5 位部门预算支出经济分类科目编码。"),
-    "econ-unknown": ("经济分类科目不在科目表", f"编码须为科目表中的款级（5 位）科目，如 30101；新增科目同样在"
+    "econ-unknown": ("经济分类科目不在科目表", "编码须为科目表中的款级（5 位）科目，如 30101；新增科目同样在"
                      f"“{DICT_SHEET}”表补充（类型填“经济”）。"),
     "type-missing": ("未填支出类型", "从下拉列表选择支出类型。"),
     "type-bad": ("支出类型须从下拉列表选择", "只能是 人员经费、公用经费 或 项目支出，多余的空格也会导致不一致。"),
@@ -169,7 +169,7 @@ def _amount_piece(amount: str) -> str:
 
 
 def flag_formula(col: dict[str, int], row: int) -> str:
-    """The 校验 text of worksheet row ``row``: "" for a blank line, else the messages."""
+    """The 校验结果 text of worksheet row ``row``: "" for a blank line, else the messages."""
     c = _Refs(col, row)
     pieces = (
         _code_piece(c[FUNC_KEY_HEADER], FUNC_LEN, "功能", "func", "功能编码表"),
@@ -187,7 +187,7 @@ def flag_formula(col: dict[str, int], row: int) -> str:
 
 
 def write_line_checks(wb, ws, col: dict[str, int], rows: int, head) -> None:
-    """校验 plus two hidden helper columns right of the line columns, for rows 2..rows+1.
+    """校验结果 plus two hidden helper columns right of the line columns, for rows 2..rows+1.
 
     ``col`` maps every line column and check column to its index.  Cached values are ""
     (a blank line has no flag), so a reader that does not recalculate sees empty cells.
@@ -200,7 +200,7 @@ def write_line_checks(wb, ws, col: dict[str, int], rows: int, head) -> None:
     ws.write_string(0, func_key, FUNC_KEY_HEADER, head)
     ws.write_string(0, econ_key, ECON_KEY_HEADER, head)
     ws.set_column(flag, flag, 48, flag_cell)
-    # Helpers hold the normalised codes once, so the 校验 formula stays readable.
+    # Helpers hold the normalised codes once, so the 校验结果 formula stays readable.
     ws.set_column(min(func_key, econ_key), max(func_key, econ_key), 12, None, {"hidden": True})
     func_cell, econ_cell = col["功能分类科目"], col["经济分类科目"]
     for r in range(1, rows + 1):

@@ -10,12 +10,14 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..reader.headers import TEMPLATE_SHEETS
 from ..sources import EXPENSE_TYPES, SOURCES
+from .template_layout import wrapped_height
 
 _, CONTROL_SHEET, _, _ = TEMPLATE_SHEETS
 LINES_SHEET = "收支明细"
 HEADERS = ("项目", "批复数", "底稿合计", "差额", "状态", "口径（汇总收支明细中的）")
 FIRST_ROW = 3  # 0-based: title, unit note and header come first
 STATUS_PASS, STATUS_FAIL, STATUS_EMPTY = "通过", "不通过", "待填"
+SCOPE_WIDTH = 64  # the 口径 column, in character widths
 
 
 def _family(*families: str) -> tuple[str, ...]:
@@ -62,23 +64,24 @@ def write_control(wb, ws, col: dict[str, int], unit_cell: str, head) -> None:
     money = wb.add_format({"num_format": "#,##0.00", "border": 1})
     entry = wb.add_format({"num_format": "#,##0.00", "border": 1, "bg_color": "#FFF2CC"})
     plain = wb.add_format({"border": 1})
+    sub = wb.add_format({"border": 1, "indent": 1})
+    scope_fmt = wb.add_format({"border": 1, "text_wrap": True, "font_color": "#595959"})
     status = wb.add_format({"border": 1, "align": "center"})
     fail = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True})
     ok = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
 
     ws.merge_range(0, 0, 0, len(HEADERS) - 1, "控制数核对：财政批复数与底稿合计", title)
     ws.merge_range(1, 0, 1, len(HEADERS) - 1, "", note)
-    ws.write_formula(1, 0, (f'="批复数请按基本信息的金额单位填写（当前：'
-                            f'"&IF({unit_cell}="","未填",{unit_cell})&"），只在黄色单元格录入；'
-                            f'不需要核对的行留空，状态显示待填。"'), note,
-                     "批复数请按基本信息的金额单位填写（当前：未填），只在黄色单元格录入；"
-                     "不需要核对的行留空，状态显示待填。")
+    before = "批复数请按基本信息的金额单位填写（当前："
+    after = "），只在黄色单元格录入；不需要核对的行留空，状态显示待填。"
+    ws.write_formula(1, 0, f'="{before}"&IF({unit_cell}="","未填",{unit_cell})&"{after}"', note,
+                     f"{before}未填{after}")
     ws.set_row(1, 32)
     ws.write_row(2, 0, HEADERS, head)
     for i, (label, by, values) in enumerate(ROWS):
         r = FIRST_ROW + i
         n = r + 1  # worksheet row number in formulas
-        ws.write_string(r, 0, label, plain)
+        ws.write_string(r, 0, label, sub if label.startswith("其中") else plain)
         ws.write_blank(r, 1, None, entry)
         ws.write_formula(r, 2, sum_formula(col, by, values), money, 0)
         ws.write_formula(r, 3, f'=IF($B{n}="","",IF(ISNUMBER($B{n}),ROUND($C{n}-$B{n},2),"批复数须为数字"))',
@@ -87,7 +90,8 @@ def write_control(wb, ws, col: dict[str, int], unit_cell: str, head) -> None:
                                 f'IF(ROUND($C{n}-$B{n},2)=0,"{STATUS_PASS}","{STATUS_FAIL}"),"{STATUS_FAIL}"))'),
                          status, STATUS_EMPTY)
         scope = "收支明细全部金额" if by is None else f"{by}为 " + "、".join(values)
-        ws.write_string(r, 5, scope, plain)
+        ws.write_string(r, 5, scope, scope_fmt)
+        ws.set_row(r, wrapped_height((scope, SCOPE_WIDTH)))
     last = FIRST_ROW + len(ROWS) - 1
     ws.data_validation(FIRST_ROW, 1, last, 1, {
         "validate": "decimal", "criteria": ">=", "value": 0,
@@ -98,5 +102,8 @@ def write_control(wb, ws, col: dict[str, int], unit_cell: str, head) -> None:
     ws.set_column(0, 0, 34)
     ws.set_column(1, 3, 18)
     ws.set_column(4, 4, 10)
-    ws.set_column(5, 5, 60)
+    ws.set_column(5, 5, SCOPE_WIDTH)
     ws.freeze_panes(FIRST_ROW, 0)
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)

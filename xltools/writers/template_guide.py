@@ -6,13 +6,12 @@ formulas, so the instructions cannot drift from what the sheet actually checks.
 
 from __future__ import annotations
 
-import math
-
 from .. import dictionaries
 from ..reader.master import DICT_SHEET, TYPE_ECON_CLASSES
 from ..sources import EXPENSE_TYPES, NAMES as SOURCE_NAMES
 from .template_checks import CODES_SHEET, FLAG_HEADER, MESSAGES, OPTIONS_SHEET
 from .template_control import CONTROL_SHEET, STATUS_EMPTY, STATUS_FAIL, STATUS_PASS
+from .template_layout import wrapped_height
 
 KEY_WIDTH, TEXT_WIDTH = 22, 96  # columns A and B, in character widths
 
@@ -20,7 +19,7 @@ KEY_WIDTH, TEXT_WIDTH = 22, 96  # columns A and B, in character widths
 def _sections(year: int, line_rows: int) -> list[tuple[str, list[tuple[str, str]]]]:
     econ = dictionaries.econ_names(year)
     type_rule = "；".join(
-        f"{t}使用 " + "、".join(f"{c}（{econ.get(c, '')}）" for c in classes) + " 类科目"
+        f"{t}使用 " + "、".join(f"{c}（{econ.get(c, '')}）" for c in classes) + "类科目"
         for t, classes in TYPE_ECON_CLASSES.items())
     return [
         ("一、这本底稿怎么用", [
@@ -64,14 +63,14 @@ def _sections(year: int, line_rows: int) -> list[tuple[str, list[tuple[str, str]
             ("金额单位", "底稿中所有金额（收支明细、上年预算、其他事项、控制数的批复数）都按基本信息“金额单位”填写，"
                      "元 或 万元；公开表一律以万元列示，保留两位小数。"),
         ]),
-        ("五、校验列怎么看", [
-            ("校验列", f"“收支明细”最右侧的“{FLAG_HEADER}”列逐行自动检查：没有问题时为空；有问题时显示提示，"
+        (f"五、{FLAG_HEADER}列怎么看", [
+            (f"{FLAG_HEADER}列", f"“收支明细”最右侧的“{FLAG_HEADER}”列逐行自动检查：没有问题时为空；有问题时显示提示，"
                     "多条用“；”分隔，整行标为浅红色。空行不检查。"),
             ("增加行", f"模板已为前 {line_rows} 行明细设置了校验公式；行数不够时，把最后一行整行复制到下方，"
                     "即可带上公式。"),
             *[(message, advice) for message, advice in MESSAGES.values()],
             ("公式不更新", "请确认已开启自动计算（Excel：公式 → 计算选项 → 自动；WPS 相同），或按 F9 重新计算。"),
-            ("最终校验", "校验列是填写时的提示。生成公开表时程序还会完整检查一遍（包括上级科目、重复行等），"
+            ("最终校验", f"{FLAG_HEADER}列是填写时的提示。生成公开表时程序还会完整检查一遍（包括上级科目、重复行等），"
                      "以程序的报告为准。"),
         ]),
         ("六、控制数怎么用", [
@@ -82,20 +81,9 @@ def _sections(year: int, line_rows: int) -> list[tuple[str, list[tuple[str, str]
             ("状态", f"批复数为空时显示“{STATUS_EMPTY}”；底稿合计与批复数相等（精确到分）显示“{STATUS_PASS}”，"
                    f"否则显示“{STATUS_FAIL}”并标红。请修改收支明细，直到全部为“{STATUS_PASS}”。"),
             ("注意", "底稿合计只汇总资金来源、支出类型与下拉列表完全一致且金额为数字的行，"
-                   "请先消除校验列的提示再核对控制数。"),
+                   f"请先消除{FLAG_HEADER}列的提示再核对控制数。"),
         ]),
     ]
-
-
-def _lines(text: str, width: int) -> int:
-    # A CJK character is about two character widths; keep a margin for word breaks.
-    used = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return max(1, math.ceil(used / (width - 2)))
-
-
-def _height(name: str, text: str) -> float:
-    """Row height for wrapped text; set explicitly because not every program auto-fits."""
-    return 16 * max(_lines(name, KEY_WIDTH), _lines(text, TEXT_WIDTH)) + 2
 
 
 def write_guide(wb, ws, year: int, line_rows: int) -> None:
@@ -112,9 +100,11 @@ def write_guide(wb, ws, year: int, line_rows: int) -> None:
         for name, text in items:
             ws.write_string(r, 0, name, key)
             ws.write_string(r, 1, text, body)
-            ws.set_row(r, _height(name, text))
+            ws.set_row(r, wrapped_height((name, KEY_WIDTH), (text, TEXT_WIDTH)))
             r += 1
         r += 1
     ws.set_column(0, 0, KEY_WIDTH)
     ws.set_column(1, 1, TEXT_WIDTH)
     ws.hide_gridlines(2)
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # printed, column B stays on the page of its label
