@@ -261,6 +261,8 @@ class _Body:
                 continue
             code, name = self._code(row, stubs, prev_code)
             label = name or self._stub_text(row, stubs, NAME) or self._stub_text(row, stubs, LABEL)
+            if not label and not code:  # 总计 written across the merged 类/款/项 cells
+                label = next((t for c in sorted(stubs.values()) if (t := _text(row[c] if c < len(row) else None))), "")
             project = self._stub_text(row, stubs, PROJECT)
             vals = {k: v for c, k in values.items() if (v := self._value(r, c)) is not None}
             if not code and not label and not vals:
@@ -327,6 +329,7 @@ class _Body:
         if not labels:
             return
         split = labels[1] if len(labels) > 1 else None
+        expense_stubs = labels[1:]
         income_vals = {c: k for c, k in self.roles.items() if not k.startswith("@") and (split is None or c < split)}
         expense_vals = {c: k for c, k in self.roles.items() if not k.startswith("@") and split is not None and c > split}
         income_out, expense_out = [], []
@@ -346,10 +349,12 @@ class _Body:
                     for c in income_vals:
                         self.found.places.setdefault(("income_rows", idx, "amount"), cell_ref(r, c))
                     self.found.label_cells[("income_rows", idx)] = cell_ref(r, labels[0])
-            ex_label = _text(row[split]) if split is not None and split < len(row) else ""
-            if ex_label:
+            texts = [t for c in expense_stubs if (t := _text(row[c] if c < len(row) else None))]
+            if texts:
+                # the code and the name in one cell or in two (科目编码 | 科目名称)
+                ex_label = " ".join(texts)
                 parsed = joined_code(ex_label)
-                is_total = _norm_label(ex_label) in ("支出总计", "总计", "合计")
+                is_total = any(_norm_label(t) in ("支出总计", "总计", "合计") for t in texts)
                 if parsed is None and not is_total:
                     continue
                 idx = len(expense_out)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..codes import to_halfwidth
-from ..findings import Finding, error, info, warning
+from ..findings import Finding, error, warning
 from ..model import Master
 from ..money import AmountError, parse_amount
-from ..reader.headers import alias_map, normalise
+from ..reader.headers import find_columns, normalise
 from ..reader.workbook import cell_ref, col_letter
 from .model import Indicator, ProjectInfo
 from .values import parse_value
@@ -135,30 +135,7 @@ def _letters(cols: dict[str, int]) -> dict[str, str]:
 
 
 def _columns(rows, sheet, columns, required, findings) -> dict[str, int] | None:
-    header = rows[0] if rows else []
-    aliases = alias_map(columns)
-    found: dict[str, int] = {}
-    ok = True
-    for c, text in enumerate(header):
-        if text is None or normalise(text) == "":
-            continue
-        canonical = aliases.get(normalise(text))
-        if canonical is None:
-            findings.append(info("column-extra", sheet, cell_ref(0, c),
-                                 f"列“{text}”不是{sheet}表的标准列，已忽略。"))
-        elif canonical in found:
-            findings.append(error("column-duplicate", sheet, cell_ref(0, c),
-                                  f"“{canonical}”列出现了两次（{col_letter(found[canonical])}1 和 "
-                                  f"{cell_ref(0, c)}），请删除或改名其中一列。"))
-            ok = False
-        else:
-            found[canonical] = c
-    for name in required:
-        if name not in found:
-            findings.append(error("column-missing", sheet, "1:1",
-                                  f"工作表“{sheet}”第 1 行缺少“{name}”列。请添加这一列的标题。"))
-            ok = False
-    return found if ok else None
+    return find_columns(sheet, rows[0] if rows else [], columns, required, findings.append)
 
 
 def _get(row: list, cols: dict[str, int], name: str) -> object:

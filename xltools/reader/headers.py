@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..findings import error, info
+from .workbook import cell_ref, col_letter
+
 LINE_COLUMNS: dict[str, tuple[str, ...]] = {
     "单位名称": ("预算单位", "单位"),
     "功能分类科目": ("功能科目", "功能分类科目编码", "支出功能分类科目"),
@@ -50,3 +53,35 @@ def header_unit(text: object) -> str | None:
     if s.endswith("（元）"):
         return "元"
     return None
+
+
+def find_columns(sheet: str, header: list, columns: dict[str, tuple[str, ...]], required,
+                 add, ignore=frozenset()) -> dict[str, int] | None:
+    """Canonical column name → index, found by header text (aliases accepted).
+
+    Reports through ``add(finding)``: an unknown header (info, ignored), a column given twice
+    or a required one missing (errors; then None is returned).  Headers in ``ignore`` are
+    skipped without a word.
+    """
+    aliases = alias_map(columns)
+    found: dict[str, int] = {}
+    ok = True
+    for c, text in enumerate(header):
+        if text is None or normalise(text) == "" or normalise(text) in ignore:
+            continue
+        canonical = aliases.get(normalise(text))
+        if canonical is None:
+            add(info("column-extra", sheet, cell_ref(0, c), f"列“{text}”不是工作表“{sheet}”的标准列，已忽略。"))
+        elif canonical in found:
+            add(error("column-duplicate", sheet, cell_ref(0, c),
+                      f"“{canonical}”列出现了两次（{col_letter(found[canonical])}1 和 {cell_ref(0, c)}），"
+                      "请删除或改名其中一列。"))
+            ok = False
+        else:
+            found[canonical] = c
+    for name in required:
+        if name not in found:
+            add(error("column-missing", sheet, "1:1",
+                      f"工作表“{sheet}”第 1 行缺少“{name}”列。请添加这一列的标题。"))
+            ok = False
+    return found if ok else None

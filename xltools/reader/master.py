@@ -15,7 +15,7 @@ from ..money import AmountError, parse_amount, to_fen
 from ..sources import EXPENSE_TYPES, resolve
 from ..tables.profiles import PROFILES, default_profile
 from .headers import (CHECK_COLUMNS, DICT_COLUMNS, LINE_COLUMNS, LINE_REQUIRED, TEMPLATE_SHEETS,
-                      alias_map, header_unit, normalise)
+                      find_columns, header_unit, normalise)
 from .workbook import Sheet, Workbook, cell_ref, col_letter, open_workbook
 
 INFO_SHEET = "基本信息"
@@ -216,33 +216,9 @@ def _get(row: list, index: int | None):
 
 def _find_columns(parser: _MasterParser, sheet: Sheet, columns, required) -> dict[str, int | None] | None:
     """Map canonical column names to indices by the header row; report missing/duplicates."""
-    header = sheet.rows[0] if sheet.rows else []
-    aliases = alias_map(columns)
-    found: dict[str, int] = {}
-    ok = True
-    for c, text in enumerate(header):
-        if text is None or normalise(text) == "":
-            continue
-        canonical = aliases.get(normalise(text))
-        if canonical is None and normalise(text) in _CHECK_HEADERS:
-            continue
-        if canonical is None:
-            parser.add(info("column-extra", sheet.name, cell_ref(0, c),
-                            f"列“{text}”不是底稿的标准列，已忽略。"))
-            continue
-        if canonical in found:
-            parser.add(error("column-duplicate", sheet.name, cell_ref(0, c),
-                             f"“{canonical}”列出现了两次（{col_letter(found[canonical])}1 和 "
-                             f"{cell_ref(0, c)}），请删除或改名其中一列。"))
-            ok = False
-            continue
-        found[canonical] = c
-    for name in required:
-        if name not in found:
-            parser.add(error("column-missing", sheet.name, "1:1",
-                             f"工作表“{sheet.name}”第 1 行缺少“{name}”列。请添加这一列的标题。"))
-            ok = False
-    if not ok:
+    found = find_columns(sheet.name, sheet.rows[0] if sheet.rows else [], columns, required,
+                         parser.add, ignore=_CHECK_HEADERS)
+    if found is None:
         return None
     return {name: found.get(name) for name in columns}
 

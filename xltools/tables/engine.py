@@ -18,7 +18,7 @@ from ..rounding import controlled_round
 from ..sources import NAMES as SOURCE_ORDER
 from .profiles import PROFILES, Profile, published_tables
 from .rows import Context, Row
-from .spec import Section, TableSpec, table_specs
+from .spec import TableSpec, table_specs
 
 _SOURCE_RANK = {name: i for i, name in enumerate(SOURCE_ORDER)}
 
