@@ -12,9 +12,7 @@ left to guess, so every row gets a height estimated from its longest text.
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from decimal import Decimal
 
 import xlsxwriter
@@ -23,11 +21,11 @@ from ..atomic import atomic_path
 from ..model import Master
 from ..performance.model import DepartmentSheet, Indicator, PerformanceData, ProjectSheet
 from ..tables.engine import TableSet
+from .text_fit import wrapped_height
 
 FONT = "宋体"
 MONEY = "#,##0.00"
 FOOTER = "&C第 &P 页，共 &N 页"
-LINE_HEIGHT = 13.5  # points per line of 10-point text
 MIN_ROW = 21.0
 BLANK_ROWS = 5  # an empty grid still prints bordered rows to fill in by hand
 
@@ -88,21 +86,8 @@ class _Styles:
 
 # -- text measurement ------------------------------------------------------------------------
 
-def _units(text: str) -> int:
-    """Width in half-width characters: a CJK character is two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _lines(text: str, width: float) -> int:
-    # A column of width w is w·7+5 pixels; a 10-point half-width character is about 6.7
-    # pixels (宋体's CJK characters twice that), less a few pixels of cell padding.
-    per_line = max(int((width * 7 + 1) / 6.7), 1)
-    return sum(max(1, math.ceil(_units(part) / per_line)) for part in str(text).split("\n"))
-
-
 def _height(cells: list[tuple[str, float]]) -> float:
-    lines = max((_lines(text, width) for text, width in cells if text), default=1)
-    return max(MIN_ROW, lines * LINE_HEIGHT + 6)
+    return max(MIN_ROW, wrapped_height(*cells) + 3)
 
 
 def _span(widths, first: int, last: int) -> float:

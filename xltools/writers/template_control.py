@@ -10,7 +10,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..reader.headers import TEMPLATE_SHEETS
 from ..sources import EXPENSE_TYPES, SOURCES
-from .template_layout import wrapped_height
+from .text_fit import wrapped_height
 
 _, CONTROL_SHEET, _, _ = TEMPLATE_SHEETS
 LINES_SHEET = "收支明细"
@@ -91,7 +91,7 @@ def write_control(wb, ws, col: dict[str, int], unit_cell: str, head) -> None:
                          status, STATUS_EMPTY)
         scope = "收支明细全部金额" if by is None else f"{by}为 " + "、".join(values)
         ws.write_string(r, 5, scope, scope_fmt)
-        ws.set_row(r, wrapped_height((scope, SCOPE_WIDTH)))
+        ws.set_row(r, wrapped_height((scope, SCOPE_WIDTH), font_size=11))
     last = FIRST_ROW + len(ROWS) - 1
     ws.data_validation(FIRST_ROW, 1, last, 1, {
         "validate": "decimal", "criteria": ">=", "value": 0,

@@ -11,7 +11,7 @@ from ..reader.master import DICT_SHEET, TYPE_ECON_CLASSES
 from ..sources import EXPENSE_TYPES, NAMES as SOURCE_NAMES
 from .template_checks import CODES_SHEET, FLAG_HEADER, MESSAGES, OPTIONS_SHEET
 from .template_control import CONTROL_SHEET, STATUS_EMPTY, STATUS_FAIL, STATUS_PASS
-from .template_layout import wrapped_height
+from .text_fit import wrapped_height
 
 KEY_WIDTH, TEXT_WIDTH = 22, 96  # columns A and B, in character widths
 
@@ -100,7 +100,7 @@ def write_guide(wb, ws, year: int, line_rows: int) -> None:
         for name, text in items:
             ws.write_string(r, 0, name, key)
             ws.write_string(r, 1, text, body)
-            ws.set_row(r, wrapped_height((name, KEY_WIDTH), (text, TEXT_WIDTH)))
+            ws.set_row(r, wrapped_height((name, KEY_WIDTH), (text, TEXT_WIDTH), font_size=11))
             r += 1
         r += 1
     ws.set_column(0, 0, KEY_WIDTH)

@@ -17,21 +17,28 @@ PADDING = 3.0
 
 
 def display_units(text: str) -> float:
+    """Width of ``text`` at 10 pt in column-width units."""
     units = 0.0
     for ch in text:
         units += 1.65 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
     return units
 
 
-def lines_needed(text: str, width: float) -> int:
+def lines_needed(text: str, width: float, font_size: float = 10) -> int:
     if not text:
         return 1
-    usable = max(1.0, width - 1.0)
-    return sum(max(1, math.ceil(display_units(part) / usable)) for part in text.split("\n"))
+    usable = max(1.0, (width - 1.0) * 10 / font_size)
+    return sum(max(1, math.ceil(display_units(part) / usable)) for part in str(text).split("\n"))
 
 
-def height(lines: int) -> float:
-    return lines * LINE_HEIGHT + PADDING
+def height(lines: int, font_size: float = 10) -> float:
+    return lines * LINE_HEIGHT * font_size / 10 + PADDING
+
+
+def wrapped_height(*cells: tuple[str, float], font_size: float = 10) -> float:
+    """Height of a row whose (text, column width) cells all wrap."""
+    lines = max((lines_needed(text, width, font_size) for text, width in cells if text), default=1)
+    return height(lines, font_size)
 
 
 class RowHeights:
