@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +39,8 @@ def test_build_writes_the_tables_workbook_and_leaves_the_master_alone(tmp_path: 
     assert digest(FIXTURE) == before
     # both outputs, and no temporary file left
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [out.name, "昌吉市人力资源和社会保障局2026年部门绩效目标表.xlsx"])
+        [out.name, "昌吉市人力资源和社会保障局2026年部门绩效目标表.xlsx",
+         "昌吉市人力资源和社会保障局2026年部门预算情况说明.docx"])
 
 
 def test_build_refuses_to_overwrite_without_force(tmp_path: Path):
@@ -83,8 +85,10 @@ def test_demo_builds_every_sample(tmp_path: Path):
     built = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert built == ["乌鲁木齐市米东区人力资源和社会保障局2024年单位绩效目标表.xlsx",
                      "乌鲁木齐市米东区人力资源和社会保障局2024年单位预算公开表.xlsx",
+                     "乌鲁木齐市米东区人力资源和社会保障局2024年单位预算情况说明.docx",
                      "昌吉市人力资源和社会保障局2026年部门绩效目标表.xlsx",
-                     "昌吉市人力资源和社会保障局2026年部门预算公开表.xlsx"]
+                     "昌吉市人力资源和社会保障局2026年部门预算公开表.xlsx",
+                     "昌吉市人力资源和社会保障局2026年部门预算情况说明.docx"]
     assert run.stdout.count("校验通过") == 2
 
 
@@ -93,3 +97,16 @@ def test_usage_errors_exit_2_without_traceback():
         run = xltools(*args)
         assert run.returncode == 2, args
         assert "Traceback" not in run.stderr + run.stdout
+
+
+def test_tables_are_the_same_whatever_the_hash_seed():
+    """Row order must not depend on Python's string hashing (sets of row keys are sorted)."""
+    master = Path(__file__).parent / "fixtures" / "001_6c762a47265865d0" / "master.xlsx"
+    outs = set()
+    for seed in ("1", "2", "3"):
+        run = subprocess.run([sys.executable, "-m", "xltools", "tables", str(master), "--json"],
+                             capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "PYTHONHASHSEED": seed})
+        assert run.returncode == 0, run.stderr
+        outs.add(run.stdout)
+    assert len(outs) == 1

@@ -17,17 +17,19 @@ import click
 
 from . import __version__
 from .atomic import OutputLocked, write_text
-from . import performance
-from .findings import Finding, Severity, summary
+from . import narrative, performance
+from .findings import Severity, summary
 from .reader import ReadError, read_master
 from .tables import build_tables
-from .office import OfficeError, find_soffice
+from .office import OfficeError, find_soffice, to_pdf
 from .writers.disclosure_pdf import pdf_name, write_disclosure_pdf
 from .writers.disclosure_workbook import output_name, write_disclosure_workbook
+from .writers.narrative_docx import narrative_output_name, write_narrative_docx
 from .writers.performance_workbook import performance_output_name, write_performance_workbook
 from .writers.tables_json import dumps, tables_dict
 from .checks.identities import check_tables
 from .writers.template import write_template
+from .excel.cli import addin
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -35,9 +37,10 @@ EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 class Failure(Exception):
     """Stop the command with a message and an exit code."""
 
-    def __init__(self, message: str, code: int):
+    def __init__(self, message: str, code: int, findings=()):
         super().__init__(message)
         self.code = code
+        self.findings = list(findings)  # what stopped it, for callers that report elsewhere
 
 
 def _print_findings(findings, stream=None, limit: int = 200) -> None:
@@ -54,37 +57,45 @@ def _load(master_path: str):
     master = read_master(master_path)
     findings = list(master.findings)
     if master.info is None or any(f.severity is Severity.ERROR for f in findings):
-        _print_findings(findings)
         raise Failure(f"{master_path}：底稿有错误，请按上面的提示修改后重试。\n{summary(findings)}",
-                      EXIT_ERRORS)
+                      EXIT_ERRORS, findings)
     return master, findings
 
 
-def _build(master_path: str, outdir: str, force: bool, pdf: bool = False
-           ) -> tuple[list[str], list[Finding]]:
+def build_outputs(master_path: str, outdir: str, force: bool, pdf: bool = False,
+                  prior_path: str | None = None):
+    """Read, check and write every output of a master; returns (tables, files, findings).
+
+    Raises Failure when the master has errors (nothing is written then)."""
     if pdf and find_soffice() is None:
         raise Failure("--pdf 需要 LibreOffice，但本机没有找到（soffice）。请安装 LibreOffice，"
-                      "或去掉 --pdf 只生成 Excel 文件。", EXIT_UNREADABLE)
+                      "或去掉 --pdf 只生成 Excel 和 Word 文件。", EXIT_UNREADABLE)
     master, findings = _load(master_path)
+    prior = read_master(prior_path) if prior_path else None
     ts = build_tables(master)
     # The identities hold by construction; checking them proves it on every build.
     findings += ts.findings + check_tables(tables_dict(ts))
     perf, perf_findings = performance.build(master, ts)
-    findings += perf_findings
-    targets = [os.path.join(outdir, output_name(ts)), os.path.join(outdir, performance_output_name(ts))]
-    if pdf:
-        targets.append(os.path.join(outdir, pdf_name(ts)))
+    story, story_findings = narrative.build(master, ts, prior)
+    findings += perf_findings + story_findings
+    workbook = os.path.join(outdir, output_name(ts))
+    perf_book = os.path.join(outdir, performance_output_name(ts))
+    docx = os.path.join(outdir, narrative_output_name(ts))
+    pdfs = [os.path.join(outdir, pdf_name(ts)), os.path.splitext(docx)[0] + ".pdf"] if pdf else []
+    targets = [workbook, perf_book, docx, *pdfs]
     for target in targets:
         if os.path.exists(target) and not force:
             raise Failure(f"“{target}”已存在。如要覆盖，请加 --force。", EXIT_UNREADABLE)
-    write_disclosure_workbook(ts, targets[0])
-    write_performance_workbook(master, ts, perf, targets[1])
+    write_disclosure_workbook(ts, workbook)
+    write_performance_workbook(master, ts, perf, perf_book)
+    write_narrative_docx(story, docx)
     if pdf:
         try:
-            write_disclosure_pdf(ts, targets[2])
+            write_disclosure_pdf(ts, pdfs[0])
+            to_pdf(docx, pdfs[1])
         except OfficeError as exc:
-            raise Failure(f"已生成 {targets[0]}，但 PDF 没有生成：{exc}", EXIT_UNREADABLE) from None
-    return targets, findings
+            raise Failure(f"Excel 和 Word 文件已生成，但 PDF 没有生成：{exc}", EXIT_UNREADABLE) from None
+    return ts, targets, findings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,10 +111,11 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.argument("master", type=click.Path(dir_okay=False))
 @click.option("-o", "--outdir", default="output", show_default=True, help="输出文件夹")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
-@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成公开表的 PDF")
-def build(master: str, outdir: str, force: bool, pdf: bool) -> None:
-    """由底稿生成预算公开表。"""
-    files, findings = _build(master, outdir, force, pdf)
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成公开表和情况说明的 PDF")
+@click.option("--prior", type=click.Path(dir_okay=False), help="上年的预算底稿：情况说明的上年数由它计算")
+def build(master: str, outdir: str, force: bool, pdf: bool, prior: str | None) -> None:
+    """由底稿生成预算公开表、绩效目标表和情况说明。"""
+    _, files, findings = build_outputs(master, outdir, force, pdf, prior)
     _print_findings(findings)
     for f in files:
         click.echo(f"已生成：{f}")
@@ -192,8 +204,9 @@ def demo(outdir: str) -> None:
     for sample in samples:
         click.echo(f"示例：{sample.name}")
         try:
-            files, findings = _build(str(sample), outdir, force=True)
+            _, files, findings = build_outputs(str(sample), outdir, force=True)
         except Failure as exc:
+            _print_findings(exc.findings)
             click.echo(str(exc), err=True)
             worst = max(worst, exc.code)
             continue
@@ -202,6 +215,41 @@ def demo(outdir: str) -> None:
         click.echo(f"  {summary(findings)}")
     if worst:
         raise Failure("示例生成失败。", worst)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, exists=True))
+@click.option("-o", "--outdir", default=None, help="输出文件夹（默认：FOLDER/输出）")
+@click.option("-j", "--jobs", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(1, 64),
+              help="同时处理的文件数")
+@click.option("--check-only", is_flag=True, help="只校验，不生成公开表")
+def batch(folder: str, outdir: str | None, jobs: int, check_only: bool) -> None:
+    """批量生成（或校验）文件夹中的每个工作簿，并写出 汇总.xlsx。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .batch import SUMMARY_NAME, run_batch, workbooks, write_summary
+
+    outdir = outdir or os.path.join(folder, "输出")
+    os.makedirs(outdir, exist_ok=True)
+    total = len(workbooks(folder))
+    if not total:
+        raise Failure(f"文件夹“{folder}”里没有 .xlsx 工作簿。", EXIT_UNREADABLE)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task("校验" if check_only else "生成", total=total)
+        results = run_batch(folder, outdir, jobs, check_only,
+                            progress=lambda r: bar.update(task, advance=1, description=r.file[:30]))
+    summary_path = os.path.join(outdir, SUMMARY_NAME)
+    write_summary(results, summary_path, check_only)
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        click.echo(f"[错误] {r.file}：{r.first_error}", err=True)
+    click.echo(f"共 {len(results)} 个文件，{len(failed)} 个有错误。汇总：{summary_path}")
+    if failed:
+        raise Failure(f"{len(failed)} 个文件有错误，详见 {summary_path}。", EXIT_ERRORS)
+
+
+main.add_command(addin)
 
 
 def run() -> None:
@@ -219,6 +267,7 @@ def run() -> None:
         click.echo(str(exc.finding), err=True)
         sys.exit(EXIT_UNREADABLE)
     except Failure as exc:
+        _print_findings(exc.findings)
         click.echo(str(exc), err=True)
         sys.exit(exc.code)
     except OutputLocked as exc:

@@ -8,12 +8,18 @@ trip through a float), full-width digits, or the code followed by its name
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from dataclasses import dataclass
 
+# Zero-width characters and the byte-order mark come along when cells are pasted from web
+# pages, chat messages or a CSV: invisible, so the user cannot see why "2080101" fails.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _FULLWIDTH = str.maketrans(
-    "０１２３４５６７８９．－　，", "0123456789.- ,"
+    "０１２３４５６７８９．－　，", "0123456789.- ,", INVISIBLE
 )
+_SPACES = re.compile(r"\s")
 _GROUPS = re.compile(r"^\s*([0-9]+)")
 _NEXT_GROUP = re.compile(r"^[ .\-]+([0-9]{2})(?![0-9])")
 _FLOAT_TAIL = re.compile(r"^([0-9]+)\.0+$")
@@ -26,6 +32,7 @@ class ParsedCode:
 
 
 def to_halfwidth(text: str) -> str:
+    """Full-width digits and punctuation as ASCII, invisible characters removed."""
     return text.translate(_FULLWIDTH)
 
 
@@ -43,7 +50,14 @@ def parse_code(value: object) -> ParsedCode | None:
         if value != value or value < 0 or not value.is_integer():
             return None
         return ParsedCode(str(int(value)), None)
-    text = to_halfwidth(str(value)).strip()
+    return _parse_text(str(value))
+
+
+# Masters repeat the same few hundred codes over thousands of lines: parse each spelling once.
+@lru_cache(maxsize=1 << 16)
+def _parse_text(value: str) -> ParsedCode | None:
+    # Any space (tab, no-break space from Word) separates groups as an ASCII space does.
+    text = _SPACES.sub(" ", to_halfwidth(value)).strip()
     if not text:
         return None
     float_form = _FLOAT_TAIL.match(text)

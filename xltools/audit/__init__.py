@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from .. import performance
+from .. import narrative, performance
 from ..checks.identities import check_tables
 from ..findings import Finding, Severity
 from ..reader.headers import normalise
@@ -55,7 +55,7 @@ def _audit_master(path: str) -> AuditReport:
     if master.info is not None and not any(f.severity is Severity.ERROR for f in findings):
         ts = build_tables(master)
         findings += ts.findings + check_tables(tables_dict(ts))
-        findings += performance.build(master, ts)[1]
+        findings += performance.build(master, ts)[1] + narrative.build(master, ts)[1]
     return AuditReport(os.path.abspath(path), "master", findings)
 
 

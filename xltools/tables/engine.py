@@ -94,7 +94,9 @@ def build_tables(master: Master) -> TableSet:
         kind=info_.kind, entity=info_.entity, func_names=master.func_names,
         econ_names=master.econ_names, total_first=profile.total_first,
         total_label=profile.total_label, unit_order=_first_seen(ln.unit for ln in master.lines),
-        project_order=_first_seen((ln.unit, ln.project) for ln in master.lines),
+        # keyed by the unit a row is shown under: a 单位 shows every project under None
+        project_order=_first_seen((ln.unit if info_.kind == "部门" else None, ln.project)
+                                  for ln in master.lines),
     )
 
     # Cells: (table, section, row key, column) → index; members: cell → atom indices.

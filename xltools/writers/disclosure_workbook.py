@@ -15,6 +15,7 @@ from ..atomic import atomic_path
 from ..checks.identities import identities
 from ..tables.engine import TableSet
 from ..tables.profiles import PROFILES
+from .classic_formulas import ClassicFormulaSheet
 from .check_sheet import SHEET as CHECK_SHEET, CheckArea, write_check_sheet
 from .table_sheet import sheet_name, write_table_sheet
 from .tables_json import tables_dict
@@ -39,7 +40,7 @@ def write_disclosure_workbook(ts: TableSet, target: str, *, tables_only: bool = 
         cover = contents = None
         if not tables_only:
             cover = wb.add_worksheet(COVER)
-            contents = wb.add_worksheet(CONTENTS)
+            contents = wb.add_worksheet(CONTENTS, worksheet_class=ClassicFormulaSheet)
         places: dict[tuple, tuple[str, int, int]] = {}
         for key, table in ts.tables.items():
             name = sheet_name(table)
@@ -48,7 +49,7 @@ def write_disclosure_workbook(ts: TableSet, target: str, *, tables_only: bool = 
             for (section, index, col), (r, c) in cells.items():
                 places[(key, section, index, col)] = (name, r, c)
         if not tables_only:
-            check_ws = wb.add_worksheet(CHECK_SHEET)
+            check_ws = wb.add_worksheet(CHECK_SHEET, worksheet_class=ClassicFormulaSheet)
             area = write_check_sheet(
                 check_ws, st, identities(doc), doc,
                 place=lambda ref: places[(ref.table, ref.section, ref.row, ref.col)],

@@ -15,7 +15,8 @@ import xlsxwriter
 from ..atomic import atomic_path
 from ..reader.headers import CHECK_COLUMNS, LINE_COLUMNS, TEMPLATE_SHEETS
 from ..sources import EXPENSE_TYPES, NAMES as SOURCE_NAMES
-from .template_checks import (ClassicFormulaSheet, write_code_lists, write_code_validations,
+from .classic_formulas import ClassicFormulaSheet
+from .template_checks import (write_code_lists, write_code_validations,
                               write_line_checks)
 from .template_control import write_control
 from .template_guide import write_guide

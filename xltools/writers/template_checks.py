@@ -13,7 +13,6 @@ formulas, which older Excel and WPS lack.
 from __future__ import annotations
 
 from xlsxwriter.utility import xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
 
 from .. import dictionaries
 from ..reader.headers import CHECK_COLUMNS, LINE_COLUMNS, TEMPLATE_SHEETS
@@ -89,21 +88,6 @@ def write_code_lists(wb, ws, head, text, year: int) -> dict[str, str]:
     for name, ref in NAMES.items():
         wb.define_name(name, ref)
     return items
-
-
-class ClassicFormulaSheet(Worksheet):
-    """A worksheet whose formulas are written exactly as given.
-
-    XlsxWriter runs some thirty regular expressions over every formula to prefix Excel 365
-    functions with ``_xlfn.``; the check formulas use none of them (see the module
-    docstring), and on thousands of long formulas that pass was nine tenths of the time
-    the template took to write (4.3 s → 0.5 s for 2000 rows).  Subclassing a worksheet is
-    what XlsxWriter's ``worksheet_class`` argument is for; tests/test_template.py checks
-    that the stock method would leave these formulas unchanged.
-    """
-
-    def _prepare_formula(self, formula, *args, **kwargs):
-        return formula.removeprefix("=")
 
 
 class _Refs:
