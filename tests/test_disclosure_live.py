@@ -168,7 +168,8 @@ def test_pdf_is_a4_one_page_wide_with_titles_in_order_and_repeated_headers(soffi
     for master in (FIXTURE, _long_master(tmp_path)):
         run = xltools("build", str(master), "-o", str(tmp_path / "out"), "--pdf")
         assert run.returncode == 0, run.stderr
-    pdfs = sorted((tmp_path / "out").glob("*.pdf"))
+    pdfs = sorted((tmp_path / "out").glob("*预算公开表.pdf"))
+    assert len(list((tmp_path / "out").glob("*情况说明.pdf"))) == 2  # --pdf converts the narrative too
     assert len(pdfs) == 2
     for pdf in pdfs:
         sizes = pdf_page_sizes(pdf)
