@@ -5,16 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from .. import narrative, performance
-from ..checks.identities import check_tables
+from .. import pipeline
 from ..findings import Finding, Severity
 from ..reader.headers import normalise
 from ..reader.master import LINES_SHEET, read_master
 from ..reader.workbook import open_workbook
-from ..tables import build_tables
-from ..writers.tables_json import tables_dict
-from .disclosure import read_disclosure
-from .structure import structure_findings
 
 
 @dataclass
@@ -50,18 +45,9 @@ def audit(path: str) -> AuditReport:
 
 
 def _audit_master(path: str) -> AuditReport:
-    master = read_master(path)
-    findings = list(master.findings)
-    if master.info is not None and not any(f.severity is Severity.ERROR for f in findings):
-        ts = build_tables(master)
-        findings += ts.findings + check_tables(tables_dict(ts))
-        findings += performance.build(master, ts)[1] + narrative.build(master, ts)[1]
-    return AuditReport(os.path.abspath(path), "master", findings)
+    return AuditReport(os.path.abspath(path), "master", pipeline.check_master(read_master(path)))
 
 
 def _audit_disclosure(path: str, sheets) -> AuditReport:
-    d = read_disclosure(sheets)
-    findings = list(d.findings) + structure_findings(d)
-    findings += check_tables(d.document(), place=d.place, slips=True)
-    titles = {t.sheet: t.title for t in d.tables.values()}
+    findings, titles = pipeline.check_disclosure(sheets)
     return AuditReport(os.path.abspath(path), "disclosure", findings, titles)

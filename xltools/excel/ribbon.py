@@ -26,7 +26,7 @@ from ..writers.check_report import ordered, write_report_workbook
 from ..writers.performance_workbook import performance_output_name, write_performance_workbook
 from ..writers.template import write_template
 from .book import BookSheets, folder, label, output_folder, read_live_master
-from .steps import build_outputs, check_disclosure, check_master, master_errors
+from ..pipeline import check_disclosure, check_master, usable, write_outputs
 
 SHOWN = 8  # findings quoted in a message box; the rest are in the 校验结果 workbook
 
@@ -93,10 +93,12 @@ def generate_tables(book, host: Host | None = None) -> Outcome:
     """生成公开表: what ``xltools build`` writes, from the live master."""
     host = host or Host()
     master = read_live_master(book)
-    if master.info is None or master_errors(master):
+    if not usable(master):
         return _stopped(list(master.findings))
     try:
-        files, findings = build_outputs(master, str(output_folder(book)), host.release)
+        _, files, findings = write_outputs(
+            master, str(output_folder(book)),
+            before_write=lambda paths: [host.release(p) for p in paths])
     except OSError as exc:
         return _not_written(exc, list(master.findings))
     return Outcome(True, _written(files, findings), files, findings)
@@ -112,7 +114,7 @@ def check(book, host: Host | None = None) -> Outcome:
         kind, findings = "master", check_master(read_live_master(book))
     else:
         live = LiveWorkbook(label(book), BookSheets(book))
-        kind, findings = "disclosure", check_disclosure([live.sheet(n) for n in live.sheet_names])
+        kind, (findings, _) = "disclosure", check_disclosure([live.sheet(n) for n in live.sheet_names])
     message = summary(findings)
     quoted = _quote(findings)
     files: list[str] = []
@@ -137,7 +139,7 @@ def export_performance(book, host: Host | None = None) -> Outcome:
 
     host = host or Host()
     master = read_live_master(book)
-    if master.info is None or master_errors(master):
+    if not usable(master):
         return _stopped(list(master.findings))
     ts = build_tables(master)
     perf, findings = performance.build(master, ts)
@@ -157,7 +159,7 @@ def export_narrative(book, host: Host | None = None) -> Outcome:
 
     host = host or Host()
     master = read_live_master(book)
-    if master.info is None or master_errors(master):
+    if not usable(master):
         return _stopped(list(master.findings))
     ts = build_tables(master)
     doc, findings = narrative.build(master, ts)

@@ -25,7 +25,7 @@ from ..tables.engine import TableResult, TableSet
 from .book import FUNCTION_SHEETS, BookSheets, label
 from .filters import FilterError, parse_query
 from .index import IndexCache, LinesIndex
-from .steps import check_master, errors_of
+from ..pipeline import check_master, errors_of
 
 _CACHE = IndexCache()
 

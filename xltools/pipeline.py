@@ -1,0 +1,94 @@
+"""The steps every front end runs — command line, batch, Excel add-in — on data already read.
+
+Reading differs (a file on disk, the values Excel holds); what follows does not: a master
+is checked, its tables built and verified, the 绩效 and 情况说明 derived, and the outputs
+written, always in this order and by these functions only.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+from . import narrative, performance
+from .audit.disclosure import read_disclosure
+from .audit.structure import structure_findings
+from .checks.identities import check_tables
+from .findings import Finding, Severity
+from .model import Master
+from .office import to_pdf
+from .tables import build_tables
+from .tables.engine import TableSet
+from .writers.disclosure_pdf import pdf_name, write_disclosure_pdf
+from .writers.disclosure_workbook import output_name, write_disclosure_workbook
+from .writers.narrative_docx import narrative_output_name, write_narrative_docx
+from .writers.performance_workbook import performance_output_name, write_performance_workbook
+from .writers.tables_json import tables_dict
+
+
+def errors_of(findings) -> list[Finding]:
+    return [f for f in findings if f.severity is Severity.ERROR]
+
+
+def usable(master: Master) -> bool:
+    """A master the tables can be built from: 基本信息 read and no reader error."""
+    return master.info is not None and not errors_of(master.findings)
+
+
+def tables_with_checks(master: Master) -> tuple[TableSet, list[Finding]]:
+    """The tables of a usable master, with the reader's findings and the identity check
+    (the identities hold by construction; checking them proves it every time)."""
+    ts = build_tables(master)
+    return ts, list(master.findings) + ts.findings + check_tables(tables_dict(ts))
+
+
+def check_master(master: Master) -> list[Finding]:
+    """Everything ``check`` finds in a master: its rules, then — when the tables can be
+    built — the identities, the 绩效 and the 情况说明 rules."""
+    if not usable(master):
+        return list(master.findings)
+    ts, findings = tables_with_checks(master)
+    return findings + performance.build(master, ts)[1] + narrative.build(master, ts)[1]
+
+
+def check_disclosure(sheets) -> tuple[list[Finding], dict[str, str]]:
+    """Everything ``check`` finds in a disclosure workbook, and each table sheet's title."""
+    d = read_disclosure(sheets)
+    findings = list(d.findings) + structure_findings(d)
+    findings += check_tables(d.document(), place=d.place, slips=True)
+    return findings, {t.sheet: t.title for t in d.tables.values()}
+
+
+def output_paths(ts: TableSet, outdir: str, pdf: bool) -> list[str]:
+    """公开表.xlsx, 绩效目标表.xlsx, 情况说明.docx, then with ``pdf`` the two PDFs."""
+    docx = os.path.join(outdir, narrative_output_name(ts))
+    paths = [os.path.join(outdir, output_name(ts)), os.path.join(outdir, performance_output_name(ts)),
+             docx]
+    if pdf:
+        paths += [os.path.join(outdir, pdf_name(ts)), os.path.splitext(docx)[0] + ".pdf"]
+    return paths
+
+
+def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, pdf: bool = False,
+                  before_write: Callable[[list[str]], None] | None = None
+                  ) -> tuple[TableSet, list[str], list[Finding]]:
+    """Build everything from a usable master and write it; returns (tables, files, findings).
+
+    ``before_write(paths)`` runs once every figure is computed and before any file is
+    written: the command line refuses to overwrite there, the add-in closes open copies.
+    PDFs come last, so a missing LibreOffice leaves the Excel and Word files complete.
+    """
+    ts, findings = tables_with_checks(master)
+    perf, perf_findings = performance.build(master, ts)
+    story, story_findings = narrative.build(master, ts, prior)
+    findings += perf_findings + story_findings
+    paths = output_paths(ts, outdir, pdf)
+    if before_write is not None:
+        before_write(paths)
+    write_disclosure_workbook(ts, paths[0])
+    write_performance_workbook(master, ts, perf, paths[1])
+    write_narrative_docx(story, paths[2])
+    if pdf:
+        write_disclosure_pdf(ts, paths[3])
+        to_pdf(paths[2], paths[4])
+    return ts, paths, findings
