@@ -16,18 +16,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .atomic import OutputLocked, write_text
-from . import narrative, performance
+from .atomic import OutputError, write_text
+from . import pipeline
 from .findings import Severity, summary
+from .office import OfficeError, find_soffice
 from .reader import ReadError, read_master
 from .tables import build_tables
-from .office import OfficeError, find_soffice, to_pdf
-from .writers.disclosure_pdf import pdf_name, write_disclosure_pdf
-from .writers.disclosure_workbook import output_name, write_disclosure_workbook
-from .writers.narrative_docx import narrative_output_name, write_narrative_docx
-from .writers.performance_workbook import performance_output_name, write_performance_workbook
-from .writers.tables_json import dumps, tables_dict
-from .checks.identities import check_tables
+from .writers.tables_json import dumps
 from .writers.template import write_template
 from .excel.cli import addin
 
@@ -70,32 +65,19 @@ def build_outputs(master_path: str, outdir: str, force: bool, pdf: bool = False,
     if pdf and find_soffice() is None:
         raise Failure("--pdf 需要 LibreOffice，但本机没有找到（soffice）。请安装 LibreOffice，"
                       "或去掉 --pdf 只生成 Excel 和 Word 文件。", EXIT_UNREADABLE)
-    master, findings = _load(master_path)
+    master, _ = _load(master_path)
     prior = read_master(prior_path) if prior_path else None
-    ts = build_tables(master)
-    # The identities hold by construction; checking them proves it on every build.
-    findings += ts.findings + check_tables(tables_dict(ts))
-    perf, perf_findings = performance.build(master, ts)
-    story, story_findings = narrative.build(master, ts, prior)
-    findings += perf_findings + story_findings
-    workbook = os.path.join(outdir, output_name(ts))
-    perf_book = os.path.join(outdir, performance_output_name(ts))
-    docx = os.path.join(outdir, narrative_output_name(ts))
-    pdfs = [os.path.join(outdir, pdf_name(ts)), os.path.splitext(docx)[0] + ".pdf"] if pdf else []
-    targets = [workbook, perf_book, docx, *pdfs]
-    for target in targets:
-        if os.path.exists(target) and not force:
-            raise Failure(f"“{target}”已存在。如要覆盖，请加 --force。", EXIT_UNREADABLE)
-    write_disclosure_workbook(ts, workbook)
-    write_performance_workbook(master, ts, perf, perf_book)
-    write_narrative_docx(story, docx)
-    if pdf:
-        try:
-            write_disclosure_pdf(ts, pdfs[0])
-            to_pdf(docx, pdfs[1])
-        except OfficeError as exc:
-            raise Failure(f"Excel 和 Word 文件已生成，但 PDF 没有生成：{exc}", EXIT_UNREADABLE) from None
-    return ts, targets, findings
+
+    def refuse_overwrite(paths: list[str]) -> None:
+        for target in paths:
+            if os.path.exists(target) and not force:
+                raise Failure(f"“{target}”已存在。如要覆盖，请加 --force。", EXIT_UNREADABLE)
+
+    try:
+        return pipeline.write_outputs(master, outdir, prior=prior, pdf=pdf,
+                                      before_write=refuse_overwrite)
+    except OfficeError as exc:
+        raise Failure(f"Excel 和 Word 文件已生成，但 PDF 没有生成：{exc}", EXIT_UNREADABLE) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -261,7 +243,13 @@ def run() -> None:
         click.echo("已取消。", err=True)
         sys.exit(EXIT_UNREADABLE)
     except click.ClickException as exc:
-        exc.show()
+        folder = _folder_given(exc)
+        if folder:
+            click.echo(f"[错误] {os.path.basename(os.path.normpath(folder))}: “{folder}”是文件夹，不是文件。"
+                       "请指定工作簿文件本身（如 预算底稿.xlsx）。", err=True)
+        else:
+            exc.show()
+            click.echo("命令用法有误，请用 xltools --help 查看用法。", err=True)
         sys.exit(EXIT_UNREADABLE)
     except ReadError as exc:
         click.echo(str(exc.finding), err=True)
@@ -270,16 +258,27 @@ def run() -> None:
         _print_findings(exc.findings)
         click.echo(str(exc), err=True)
         sys.exit(exc.code)
-    except OutputLocked as exc:
-        click.echo(str(exc), err=True)
+    except OutputError as exc:  # locked by Excel, no permission, disk full
+        click.echo(f"[错误] {exc}", err=True)
         sys.exit(EXIT_UNREADABLE)
-    except Exception as exc:  # the last line of defence: never a bare traceback
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    # The last line of defence: never a bare traceback.  BaseException too: a Rust panic
+    # in a native reader arrives as pyo3's PanicException, which is not an Exception.
+    except BaseException as exc:
         if debug:
             traceback.print_exc()
         else:
             click.echo(f"内部错误：{exc!r}。请加 --debug 重新运行并把输出发给维护者。", err=True)
         sys.exit(EXIT_UNREADABLE)
     sys.exit(EXIT_OK)
+
+
+def _folder_given(exc: click.ClickException) -> str | None:
+    """The folder given where a file was expected (click.Path refuses it in English)."""
+    if isinstance(exc, click.BadParameter) and isinstance(getattr(exc.param, "type", None), click.Path):
+        return next((a for a in sys.argv[1:] if not a.startswith("-") and os.path.isdir(a)), None)
+    return None
 
 
 if __name__ == "__main__":

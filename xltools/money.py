@@ -17,7 +17,9 @@ FEN_PER_BAIYUAN = 10_000  # one 百元 = 0.01 万元 = 10,000 分
 
 UNIT_FACTORS = {"元": FEN_PER_YUAN, "万元": FEN_PER_WAN}
 
-_FULLWIDTH_NUM = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+_FULLWIDTH_NUM = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+",
+                               "\u200b\u200c\u200d\u2060\ufeff")  # invisible, see codes.py
+_SPACES = re.compile(r"\s+")
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 
 
@@ -43,7 +45,8 @@ def parse_amount(value: object) -> tuple[Decimal, bool]:
         if not value.is_finite():
             raise AmountError("不是有限的数字")
         return value, False
-    text = str(value).translate(_FULLWIDTH_NUM).strip().replace(" ", "")
+    # Spaces of any kind (no-break, full-width) group digits in pasted text: "1 234.50".
+    text = _SPACES.sub("", str(value).translate(_FULLWIDTH_NUM))
     if not _NUMBER_TEXT.match(text):
         raise AmountError(f"“{value}”不是数字")
     try:

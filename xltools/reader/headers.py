@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..codes import INVISIBLE
 from ..findings import error, info
 from .workbook import cell_ref, col_letter
 
@@ -30,9 +31,13 @@ DICT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+# A CSV opened in Excel leaves its byte-order mark in A1; web pages leave zero-width spaces.
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+
+
 def normalise(text: object) -> str:
     """Header text without spaces, with full-width brackets, as the spec writes them."""
-    s = re.sub(r"\s+", "", str(text or ""))
+    s = re.sub(r"\s+", "", str(text or "")).translate(_INVISIBLE)
     return s.replace("(", "（").replace(")", "）")
 
 
@@ -56,7 +61,7 @@ def header_unit(text: object) -> str | None:
 
 
 def find_columns(sheet: str, header: list, columns: dict[str, tuple[str, ...]], required,
-                 add, ignore=frozenset()) -> dict[str, int] | None:
+                 add, ignore=frozenset(), hint: str = "") -> dict[str, int] | None:
     """Canonical column name → index, found by header text (aliases accepted).
 
     Reports through ``add(finding)``: an unknown header (info, ignored), a column given twice
@@ -82,6 +87,6 @@ def find_columns(sheet: str, header: list, columns: dict[str, tuple[str, ...]], 
     for name in required:
         if name not in found:
             add(error("column-missing", sheet, "1:1",
-                      f"工作表“{sheet}”第 1 行缺少“{name}”列。请添加这一列的标题。"))
+                      f"工作表“{sheet}”第 1 行缺少“{name}”列。" + (hint or "请添加这一列的标题。")))
             ok = False
     return found if ok else None

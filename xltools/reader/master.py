@@ -15,7 +15,7 @@ from ..money import AmountError, parse_amount, to_fen
 from ..sources import EXPENSE_TYPES, resolve
 from ..tables.profiles import PROFILES, default_profile
 from .headers import (CHECK_COLUMNS, DICT_COLUMNS, LINE_COLUMNS, LINE_REQUIRED, TEMPLATE_SHEETS,
-                      find_columns, header_unit, normalise)
+                      alias_map, find_columns, header_unit, normalise)
 from .workbook import Sheet, Workbook, cell_ref, col_letter, open_workbook
 
 INFO_SHEET = "基本信息"
@@ -217,10 +217,20 @@ def _get(row: list, index: int | None):
 def _find_columns(parser: _MasterParser, sheet: Sheet, columns, required) -> dict[str, int | None] | None:
     """Map canonical column names to indices by the header row; report missing/duplicates."""
     found = find_columns(sheet.name, sheet.rows[0] if sheet.rows else [], columns, required,
-                         parser.add, ignore=_CHECK_HEADERS)
+                         parser.add, ignore=_CHECK_HEADERS, hint=_header_below(sheet, columns, required))
     if found is None:
         return None
     return {name: found.get(name) for name in columns}
+
+
+def _header_below(sheet: Sheet, columns, required) -> str:
+    """Exports often print a title above the headers: say where the headers are."""
+    aliases = alias_map(columns)
+    for r in range(1, min(len(sheet.rows), 10)):
+        named = {aliases.get(normalise(v)) for v in sheet.rows[r] if v is not None}
+        if all(name in named for name in required):
+            return f"表头现在在第 {r + 1} 行：请删除上面的 {r} 行标题，让表头位于第 1 行。"
+    return ""
 
 
 class _LineParser:
@@ -249,6 +259,7 @@ class _LineParser:
             self.err("amount-unit-conflict", 0, cols["金额"],
                      f"金额列标题写的是{stated}，但基本信息“金额单位”是{self.basic.unit}。请统一单位。")
             return []
+        self.merges = self._merged_cells()
         lines: list[Line] = []
         seen: dict[tuple, int] = {}
         for r in range(1, len(self.sheet.rows)):
@@ -282,6 +293,29 @@ class _LineParser:
                 self.p.add(error("formula-no-value", self.sheet.name, ref, _NO_VALUE))
         return lines
 
+    def _merged_cells(self) -> list[tuple[int, int, int, int]]:
+        """Report merged ranges over the lines' columns: only their first cell holds the
+        value, so every other line they cover would lose it (or, for 单位名称, silently
+        fall back to 基本信息).  Returns them as (r0, c0, r1, c1) for _hidden."""
+        watched = {c: name for name, c in self.cols.items() if c is not None and name != "备注"}
+        found = []
+        for (r0, c0), (r1, c1) in self.sheet.merged:
+            names = [watched[c] for c in sorted(watched) if c0 <= c <= c1]
+            if r1 < 1 or not names:
+                continue  # a merged title in the header row takes nothing from the lines
+            first, last = cell_ref(r0, c0), cell_ref(r1, c1)
+            self.err("merged-cells", r0, c0,
+                     f"{first}:{last} 是合并单元格，只有 {first} 有内容，合并区域里其他行的"
+                     f"“{'”“'.join(names)}”都是空的。请取消合并（开始→合并后居中），"
+                     "并在每一行都填上内容。", actual=f"{first}:{last}")
+            found.append((r0, c0, r1, c1))
+        return found
+
+    def _hidden(self, r: int, c: int) -> bool:
+        """Whether (r, c) is a covered cell of a merged range already reported."""
+        return any(r0 <= r <= r1 and c0 <= c <= c1 and (r, c) != (r0, c0)
+                   for r0, c0, r1, c1 in self.merges)
+
     def _uncached_row(self, r: int) -> None:
         for c in self.cols.values():
             if c is not None:
@@ -305,7 +339,7 @@ class _LineParser:
     def _missing(self, r: int, name: str) -> bool:
         """Report an empty required cell; a formula without cached value gets its own rule."""
         c = self.cols[name]
-        if not self._formula_problem(r, c):
+        if not self._formula_problem(r, c) and not self._hidden(r, c):
             self.err(f"{_RULE_PREFIX[name]}-missing", r, c, f"“{name}”为空，请填写。")
         return False
 
@@ -326,7 +360,8 @@ class _LineParser:
         project = _text(self._cell(row, "项目名称")) or None if self.cols["项目名称"] is not None else None
         if type_ == "项目支出" and not project:
             c = self.cols["项目名称"] if self.cols["项目名称"] is not None else self.cols["支出类型"]
-            self.err("project-name-missing", r, c, "项目支出必须填写项目名称。")
+            if not self._hidden(r, c):
+                self.err("project-name-missing", r, c, "项目支出必须填写项目名称。")
             ok = False
         if type_ in TYPE_ECON_CLASSES and project:
             self.warn("project-name-basic", r, self.cols["项目名称"],
@@ -353,6 +388,8 @@ class _LineParser:
                       f"（{self.econ_names.get(econ, '')}）。请确认支出类型或经济分类。")
         if not ok:
             return None
+        if self.cols["单位名称"] is not None and self._hidden(r, self.cols["单位名称"]):
+            return None  # its 单位名称 is in a merged cell: reported, never guessed
         unit = _text(self._cell(row, "单位名称")) if self.cols["单位名称"] is not None else ""
         note = _text(self._cell(row, "备注")) or None if self.cols["备注"] is not None else None
         return Line(r + 1, unit or self.basic.entity, func, econ, type_, project, source.name,
@@ -365,20 +402,26 @@ class _LineParser:
             return self._missing(r, name) or None
         parsed: ParsedCode | None = parse_code(value)
         label = "功能分类" if dim == "func" else "经济分类"
+        shown = _text(value)  # 80101, not the float 80101.0 calamine reads
         if parsed is None or not parsed.code:
-            self.err(f"{dim}-code-bad", r, c, f"{name}“{value}”不是科目编码。请填写数字编码，"
+            self.err(f"{dim}-code-bad", r, c, f"{name}“{shown}”不是科目编码。请填写数字编码，"
                      f"如 {'2080101' if dim == 'func' else '30101'}。", actual=value)
             return None
         code = parsed.code
         if len(code) not in lengths:
             want = {7: "项级（7 位）", 5: "款级（5 位）"}[lengths[0]]
-            if len(code) in (3, 5) and len(code) < lengths[0]:
+            if len(code) in (3, 5) and len(code) < lengths[0] and code[:3] in names:
                 self.err(f"{dim}-code-level", r, c, f"{name}“{code}”不是{want}科目。"
                          f"请填写到{want[:1]}级，例如 {code}{'01' * ((lengths[0] - len(code)) // 2)}。",
                          actual=code)
             else:
-                self.err(f"{dim}-code-bad", r, c, f"{name}“{value}”位数不对，{label}应为{want}编码。",
-                         actual=value)
+                hint = ""
+                if len(code) < lengths[0]:
+                    # 80101 from 2080101, 101 from 30101: a number cell or a cut paste
+                    hint = ("是否缺了开头的数字？如果这一列是数字格式，请改为文本格式后重新填写"
+                            "完整编码。")
+                self.err(f"{dim}-code-bad", r, c, f"{name}“{shown}”位数不对，{label}应为{want}编码"
+                         f"（如 {'2080101' if dim == 'func' else '30101'}）。{hint}", actual=value)
             return None
         if code not in names:
             if parsed.name:
@@ -409,18 +452,27 @@ class _LineParser:
                      "不要带单位或文字。", actual=value)
             return None
         if amount < 0:
-            self.err("amount-negative", r, c, f"金额 {amount} 为负数。预算数不能为负，"
+            self.err("amount-negative", r, c, f"金额 {amount:f} 为负数。预算数不能为负，"
                      "调减请直接修改原行金额。", actual=str(amount))
+            return None
+        fen, lost = to_fen(amount, self.basic.unit or "元")
+        if fen >= MAX_FEN:
+            self.err("amount-too-large", r, c, f"金额“{value}”{self.basic.unit}超过 10 万亿元，"
+                     "超出 Excel 能准确保存的位数。请检查是否多输了位数，或选错了金额单位。",
+                     actual=str(amount))
             return None
         if as_text:
             self.p.add(info("amount-text", self.sheet.name, cell_ref(r, c),
-                            f"金额“{value}”是以文本形式存储的数字，已按 {amount} 读取。"))
-        fen, lost = to_fen(amount, self.basic.unit or "元")
+                            f"金额“{value}”是以文本形式存储的数字，已按 {amount:f} 读取。"))
         if lost and self.basic.unit:  # without a valid 金额单位 the unit is only a guess
-            self.warn("amount-precision", r, c, f"金额 {amount}{self.basic.unit} 精确到了分以下，"
+            self.warn("amount-precision", r, c, f"金额 {amount:f}{self.basic.unit} 精确到了分以下，"
                       "已四舍五入到分。", actual=str(amount))
         return fen
 
+
+# 10 万亿元 in 分: beyond 15 significant digits Excel itself cannot hold an amount to the 分,
+# and no department's line comes near it — such a figure is a typing or unit slip.
+MAX_FEN = 10 ** 13 * 100
 
 _NO_VALUE = ("公式没有计算结果（文件未经 Excel/WPS 计算保存）。"
              "请在 Excel 或 WPS 中打开底稿，按 F9 重算后保存。")

@@ -3,13 +3,16 @@
 Workbooks come from anywhere (budget-system exports, other departments), so before any
 parser sees one we check what it is (a zip, an encrypted or legacy OLE file, an .ods, a
 text file renamed), how big it claims to be once unzipped, and that its XML declares no
-entities.  Values are read with calamine (fast, cached values of formulas); the sheet XML
-is consulted only to tell a formula without a cached value from an empty cell.
+entities.  Values are read with calamine (fast, cached values of formulas); before it
+reads a sheet, one streaming pass over the sheet XML (sheetscan.py) bounds the used range —
+calamine allocates all of it, and dies on a stray value in XFD1048576 — and tells a formula
+without a cached value from an empty cell.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import zipfile
 import zlib
@@ -19,17 +22,20 @@ from functools import cached_property
 from defusedxml import ElementTree as SafeET
 
 from ..findings import Finding, error
+from .sheetscan import scan_sheet
 
+# Limits (README, "Limits and what errors mean").  A real master has a few thousand lines;
+# each bound is far above that and keeps one read within seconds and a few hundred MB.
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
+MAX_PART_BYTES = 128 * 1024 * 1024  # one XML part unzipped (a sheet, the shared strings)
 MAX_RATIO = 200  # zip bombs compress far better than any real sheet
-MAX_ROWS = 1_100_000
+MAX_ROWS = 200_000  # rows of one sheet, up to its last cell that holds something (a prefecture
+# bureau consolidating a hundred departments has about 100,000 lines: twice that is the bound)
+MAX_CELLS = 5_000_000  # rows × columns of one sheet's used range, as calamine allocates it
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "pr": "http://schemas.openxmlformats.org/package/2006/relationships"}
 
 
 class ReadError(Exception):
@@ -44,6 +50,11 @@ def _refuse(path: str, rule: str, message: str) -> ReadError:
     return ReadError(error(rule, os.path.basename(path), None, message))
 
 
+def _is_panic(exc: BaseException) -> bool:
+    """pyo3 turns a Rust panic inside calamine into PanicException, a BaseException."""
+    return type(exc).__name__ == "PanicException"
+
+
 def col_letter(index: int) -> str:
     """0-based column index → Excel letters."""
     letters = ""
@@ -52,6 +63,9 @@ def col_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+_REF = re.compile(r"([A-Z]+)([0-9]+)$")
 
 
 def cell_ref(row0: int, col0: int) -> str:
@@ -63,6 +77,9 @@ class Sheet:
     name: str
     rows: list[list[object]]  # row 0 is worksheet row 1; blank cells are None
     _book: "Workbook" = field(repr=False)
+    # Merged ranges as ((first row, first col), (last row, last col)), 0-based; only the
+    # first cell of each holds the value.
+    merged: tuple = ()
 
     def formula_without_value(self, ref: str) -> bool:
         return self._book.formula_cells(self.name).get(ref) == ""
@@ -77,7 +94,7 @@ class Sheet:
         last cell with a value): ref → "" when uncalculated, else the error value."""
         found = {}
         for ref, v in self._book.formula_cells(self.name).items():
-            m = re.match(r"([A-Z]+)([0-9]+)$", ref)
+            m = _REF.match(ref)
             if m and m.group(1) in columns and int(m.group(2)) > nrows:
                 found[ref] = v
         return found
@@ -89,73 +106,91 @@ class Workbook:
         self.sheet_names = names
         self._book = calamine_book
         self._zip = zf
-        self._uncached: dict[str, set[str]] = {}
+        self._formulas: dict[str, dict[str, str]] = {}
 
     def sheet(self, name: str) -> Sheet:
         try:
             return self._read_sheet(name)
         except ReadError:
             raise
-        except Exception as exc:  # calamine reports broken XML with several error types
+        except BaseException as exc:  # calamine reports broken XML with several error types
+            if not isinstance(exc, Exception) and not _is_panic(exc):
+                raise
             raise _refuse(self.path, "file-corrupt",
                           f"工作表“{name}”已损坏，无法读取（{exc}）。请在 Excel 中打开并重新保存。") from exc
 
     def _read_sheet(self, name: str) -> Sheet:
+        part = self._sheet_parts.get(name)
+        if part not in self._member_names:
+            raise _refuse(self.path, "file-corrupt",
+                          f"工作簿里找不到工作表“{name}”的内容，文件已损坏。请在 Excel 中打开并重新保存。")
+        self._check_extent(name, part)
         data = self._book.get_sheet_by_name(name)
-        if data.height > MAX_ROWS:
-            raise _refuse(self.path, "file-too-large",
-                          f"工作表“{name}”有 {data.height} 行，超过上限 {MAX_ROWS} 行。"
-                          "请删除多余的空行或拆分工作簿。")
         rows = []
         start_row, start_col = data.start if data.start else (0, 0)
         rows.extend([] for _ in range(start_row))
         for raw in data.iter_rows():
             rows.append([None] * start_col + [None if v == "" else v for v in raw])
-        return Sheet(name, rows, self)
+        merged = tuple(data.merged_cell_ranges or ())
+        return Sheet(name, rows, self, merged)
+
+    def _check_extent(self, name: str, part: str) -> None:
+        """Refuse a sheet whose used range calamine could not hold, before it tries."""
+        scan = scan_sheet(self._zip, part, MAX_ROWS, MAX_CELLS)
+        self._formulas[name] = scan.formulas
+        if scan.first_beyond:
+            raise ReadError(error(
+                "file-too-large", name, scan.first_beyond,
+                f"工作表“{name}”用到了第 {MAX_ROWS} 行以下（{scan.first_beyond} 还有内容），"
+                f"超过上限 {MAX_ROWS:,} 行。请删除表格下方多余的行（选中这些行→删除），"
+                "或把底稿拆成几个文件。"))
+        if scan.max_row * scan.max_col > MAX_CELLS:
+            raise ReadError(error(
+                "file-too-large", name, scan.widest,
+                f"工作表“{name}”的已用区域有 {scan.max_row:,} 行 × {scan.max_col:,} 列，"
+                f"超过上限 {MAX_CELLS:,} 个单元格（最右边的内容在 {scan.widest}）。"
+                "请删除表格右侧和下方多余的内容后保存。"))
+
+    @cached_property
+    def _member_names(self) -> frozenset[str]:
+        return frozenset(self._zip.namelist())
 
     @cached_property
     def _sheet_parts(self) -> dict[str, str]:
         """sheet name → zip member of its XML."""
-        wb = SafeET.fromstring(self._zip.read("xl/workbook.xml"))
-        rels = SafeET.fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target") for r in rels.findall("pr:Relationship", _NS)}
+        try:
+            wb = SafeET.fromstring(self._zip.read("xl/workbook.xml"))
+            rels = SafeET.fromstring(self._zip.read("xl/_rels/workbook.xml.rels"))
+        # ValueError: defusedxml's refusals (DTDForbidden…) and undecodable text.
+        except (KeyError, ValueError, SafeET.ParseError, zipfile.BadZipFile, OSError, EOFError,
+                zlib.error) as exc:
+            raise _refuse(self.path, "file-corrupt",
+                          f"工作簿的目录部分已损坏（{exc}）。请在 Excel 中打开并重新保存。") from exc
+        # By local names: Strict OOXML files use other namespaces for the same elements.
+        targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter()
+                   if r.tag.rpartition("}")[2] == "Relationship"}
         parts = {}
-        for s in wb.findall("m:sheets/m:sheet", _NS):
-            target = targets.get(s.get(f"{{{_NS['r']}}}id"), "")
-            target = target.lstrip("/")
-            parts[s.get("name")] = target if target.startswith("xl/") else "xl/" + target
+        for sheet in wb.iter():
+            if sheet.tag.rpartition("}")[2] != "sheet":
+                continue
+            rid = next((v for k, v in sheet.attrib.items() if k.rpartition("}")[2] == "id"), "")
+            target = targets.get(rid, "")
+            # Relative to xl/ ("worksheets/sheet1.xml"), or absolute ("/xl/worksheets/…").
+            if target.startswith("/") or target.startswith("xl/"):
+                target = target.lstrip("/")
+            else:
+                target = "xl/" + target
+            parts[sheet.get("name")] = posixpath.normpath(target)
         return parts
 
     def formula_cells(self, sheet: str) -> dict[str, str]:
         """Cells calamine shows empty that are not: ref → "" (a formula never calculated)
-        or the error value it holds (t="e")."""
-        if sheet not in self._uncached:
-            part = self._sheet_parts.get(sheet)
-            found: dict[str, str] = {}
-            if part and part in self._zip.namelist():
-                xml = self._zip.read(part).decode("utf-8", "replace")
-                for m in _CELL.finditer(xml):
-                    attrs, body = m.group(1), m.group(3) or ""
-                    if _ERROR_TYPE.search(attrs):
-                        v = _VALUE_TEXT.search(body)
-                        found[m.group(2)] = v.group(1) if v else "#错误"
-                    elif _FORMULA.search(body) and not _VALUE.search(body):
-                        found[m.group(2)] = ""
-            self._uncached[sheet] = found
-        return self._uncached[sheet]
+        or the error value it holds (t="e").  Found while the sheet was read."""
+        return self._formulas.get(sheet, {})
 
     def close(self) -> None:
         self._book.close()
         self._zip.close()
-
-
-# Some exporters write the spreadsheetml namespace with a prefix (<x:c>), hence (?:\w+:)?.
-_CELL = re.compile(r'<(?:\w+:)?c\b([^>]*?\br="([A-Z]+[0-9]+)"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
-_FORMULA = re.compile(r"<(?:\w+:)?f[\s>/]")
-# <v/> (as openpyxl writes) holds nothing; <v></v> is a calculated empty string.
-_VALUE = re.compile(r"<(?:\w+:)?v>|<(?:\w+:)?is[\s>]")
-_VALUE_TEXT = re.compile(r"<(?:\w+:)?v>([^<]*)<")
-_ERROR_TYPE = re.compile(r'\bt="e"')
 
 
 def open_workbook(path: str) -> Workbook:
@@ -173,9 +208,7 @@ def open_workbook(path: str) -> Workbook:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head == _OLE_MAGIC:
-        with open(path, "rb") as fh:
-            encrypted = _ENCRYPTED_MARK in fh.read(min(size, 4 * 1024 * 1024))
-        if encrypted:
+        if _has_encrypted_package(path):
             raise _refuse(path, "file-encrypted",
                           "工作簿设置了打开密码。请在 Excel 中取消密码（文件→信息→保护工作簿）后另存为 .xlsx。")
         raise _refuse(path, "file-format",
@@ -184,6 +217,10 @@ def open_workbook(path: str) -> Workbook:
         if head.startswith(b"PK"):
             raise _refuse(path, "file-corrupt",
                           "工作簿文件不完整或已损坏（可能下载或复制时被截断）。请重新导出或复制该文件。")
+        if os.path.basename(path).startswith("~$"):
+            raise _refuse(path, "file-format",
+                          "这是 Excel/WPS 打开工作簿时生成的临时锁文件（文件名以 ~$ 开头），不是底稿本身。"
+                          "请选择同一文件夹里不带 ~$ 的那个文件。")
         raise _refuse(path, "file-format",
                       "文件不是 Excel 工作簿（.xlsx）。如果是 CSV 或文本文件，请在 Excel 中打开后另存为 .xlsx。")
     try:
@@ -202,22 +239,47 @@ def open_workbook(path: str) -> Workbook:
     _check_no_entities(path, zf, members)
     try:
         book = python_calamine.CalamineWorkbook.from_path(path)
-    except Exception as exc:  # calamine raises several types for broken parts
+    except BaseException as exc:  # calamine raises several types for broken parts
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
         zf.close()
         raise _refuse(path, "file-corrupt", f"工作簿无法读取（{exc}）。请在 Excel 中打开并重新保存。") from exc
     return Workbook(path, list(book.sheet_names), book, zf)
 
 
+def _has_encrypted_package(path: str) -> bool:
+    """Whether an OLE file holds the stream of a password-protected .xlsx.  Its directory
+    may sit anywhere in the file, so the whole file (at most MAX_FILE_BYTES) is searched."""
+    overlap = len(_ENCRYPTED_MARK) - 1
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(4 * 1024 * 1024):
+            if _ENCRYPTED_MARK in tail + chunk:
+                return True
+            tail = chunk[-overlap:]
+    return False
+
+
 def _check_sizes(path, zf, members) -> None:
+    mb = 1024 * 1024
     total = 0
     for m in members:
         total += m.file_size
-        if m.file_size > 10 * 1024 * 1024 and m.compress_size and m.file_size / m.compress_size > MAX_RATIO:
+        if m.file_size > 10 * mb and m.compress_size and m.file_size / m.compress_size > MAX_RATIO:
             zf.close()
-            raise _refuse(path, "file-bomb", f"文件中的“{m.filename}”压缩比异常（疑似压缩炸弹），已拒绝读取。")
+            raise _refuse(path, "file-bomb",
+                          f"文件中的“{m.filename}”解压后是压缩时的 {m.file_size // m.compress_size:,} 倍"
+                          f"（上限 {MAX_RATIO} 倍），疑似压缩炸弹，已拒绝读取。请确认文件来源，重新导出工作簿。")
+        if m.file_size > MAX_PART_BYTES and m.filename.endswith((".xml", ".rels")):
+            zf.close()
+            raise _refuse(path, "file-too-large",
+                          f"文件中的“{m.filename}”解压后有 {m.file_size // mb:,} MB，超过上限 "
+                          f"{MAX_PART_BYTES // mb} MB。底稿不需要这么大：请删除多余的行、列或工作表后另存。")
     if total > MAX_UNZIPPED_BYTES:
         zf.close()
-        raise _refuse(path, "file-too-large", "工作簿解压后超过 2 GB，已拒绝读取。")
+        raise _refuse(path, "file-too-large",
+                      f"工作簿解压后有 {total // mb:,} MB，超过上限 {MAX_UNZIPPED_BYTES // mb:,} MB，已拒绝读取。"
+                      "请删除多余的工作表、图片后另存。")
 
 
 _PROLOG_LIMIT = 1024 * 1024
@@ -258,4 +320,5 @@ def _check_no_entities(path, zf, members) -> None:
         if prolog is None or b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
             zf.close()
             raise _refuse(path, "file-xml-entity",
-                          f"文件中的“{m.filename}”包含 XML 实体声明（可能是恶意文件），已拒绝读取。")
+                          f"文件中的“{m.filename}”包含 XML 实体声明（正常的工作簿没有，可能是恶意文件），"
+                          "已拒绝读取。请确认文件来源，或请对方用 Excel 重新保存后再发送。")
