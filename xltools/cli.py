@@ -117,6 +117,8 @@ def check(file: str, as_json: bool, output: str | None) -> None:
     from .audit import audit
     from .writers.check_report import text_report, write_report_workbook
 
+    if output and os.path.abspath(output) == os.path.abspath(file):
+        raise Failure("校验结果不能保存到被校验的文件本身，请用 -o 指定另一个文件名。", EXIT_UNREADABLE)
     report = audit(file)
     if output:
         write_report_workbook(report.file, report.kind, report.findings, output)
@@ -136,6 +138,8 @@ def check(file: str, as_json: bool, output: str | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件而不是标准输出")
 def tables(master: str, as_json: bool, output: str | None) -> None:
     """计算全部公开表。"""
+    if output and os.path.abspath(output) == os.path.abspath(master):
+        raise Failure("输出文件不能是底稿本身，请用 -o 指定另一个文件名。", EXIT_UNREADABLE)
     m, findings = _load(master)
     ts = build_tables(m)
     text = dumps(ts) if as_json else _text_tables(ts)

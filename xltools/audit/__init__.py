@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .. import pipeline
 from ..findings import Finding, Severity
 from ..reader.headers import normalise
-from ..reader.master import LINES_SHEET, read_master
+from ..reader.master import INFO_SHEET, LINES_SHEET, read_master
 from ..reader.workbook import open_workbook
 
 
@@ -32,7 +32,8 @@ def audit(path: str) -> AuditReport:
     book = open_workbook(path)
     try:
         names = [normalise(n) for n in book.sheet_names]
-        if normalise(LINES_SHEET) in names:
+        # 收支明细 or 基本信息 make it a master, even one missing the other sheet (its rules say so)
+        if normalise(LINES_SHEET) in names or normalise(INFO_SHEET) in names:
             kind = "master"
         else:
             kind = "disclosure"
