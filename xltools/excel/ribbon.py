@@ -133,23 +133,32 @@ def check(book, host: Host | None = None) -> Outcome:
     return Outcome(not errors, message, files, findings)
 
 
-def export_performance(book, host: Host | None = None) -> Outcome:
-    """导出绩效目标表: the 部门整体 and 项目支出 绩效目标表 alone."""
-    from .. import performance
-
+def _export_one(book, host: Host | None, make) -> Outcome:
+    """One output alone, from the live master: ``make(master, ts)`` gives (name, findings, write)."""
     host = host or Host()
     master = read_live_master(book)
     if not usable(master):
         return _stopped(list(master.findings))
-    ts = build_tables(master)
-    perf, findings = performance.build(master, ts)
-    target = str(output_folder(book) / performance_output_name(ts))
+    name, findings, write = make(master, build_tables(master))
+    target = str(output_folder(book) / name)
     host.release(target)
     try:
-        write_performance_workbook(master, ts, perf, target)
+        write(target)
     except OSError as exc:
         return _not_written(exc, findings)
     return Outcome(True, _written([target], findings), [target], findings)
+
+
+def export_performance(book, host: Host | None = None) -> Outcome:
+    """导出绩效目标表: the 部门整体 and 项目支出 绩效目标表 alone."""
+    from .. import performance
+
+    def make(master, ts):
+        perf, findings = performance.build(master, ts)
+        return (performance_output_name(ts), findings,
+                lambda target: write_performance_workbook(master, ts, perf, target))
+
+    return _export_one(book, host, make)
 
 
 def export_narrative(book, host: Host | None = None) -> Outcome:
@@ -157,19 +166,11 @@ def export_narrative(book, host: Host | None = None) -> Outcome:
     from .. import narrative
     from ..writers.narrative_docx import narrative_output_name, write_narrative_docx
 
-    host = host or Host()
-    master = read_live_master(book)
-    if not usable(master):
-        return _stopped(list(master.findings))
-    ts = build_tables(master)
-    doc, findings = narrative.build(master, ts)
-    target = str(output_folder(book) / narrative_output_name(ts))
-    host.release(target)
-    try:
-        write_narrative_docx(doc, target)
-    except OSError as exc:
-        return _not_written(exc, findings)
-    return Outcome(True, _written([target], findings), [target], findings)
+    def make(master, ts):
+        doc, findings = narrative.build(master, ts)
+        return narrative_output_name(ts), findings, lambda target: write_narrative_docx(doc, target)
+
+    return _export_one(book, host, make)
 
 
 TEMPLATE_NAME = "预算底稿模板"
