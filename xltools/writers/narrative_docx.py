@@ -58,17 +58,22 @@ def write_narrative_docx(doc: NarrativeDoc, target: str) -> None:
     _page(d.sections[0])
     _styles(d)
     _footer(d.sections[0])
+    # python-docx scans every style for each styled paragraph or run (by name, and again to
+    # see whether it is the default); set the style ids on the XML instead, resolved once.
+    style = {name: d.styles[name].style_id for name in (TITLE_STYLE, QUOTE_STYLE, PLACEHOLDER_STYLE,
+                                                        *HEADING_STYLES.values())}
     first_title = True
     for block in doc.blocks:
         if isinstance(block, Heading) and block.level == 0:
-            p = d.add_paragraph(block.text, style=TITLE_STYLE)
+            p = d.add_paragraph(block.text)
+            p._p.style = style[TITLE_STYLE]
             if first_title:
                 p.paragraph_format.space_before = Pt(120)  # the cover's title sits low, as printed
                 first_title = False
         elif isinstance(block, Heading):
-            d.add_paragraph(block.text, style=HEADING_STYLES[block.level])
+            d.add_paragraph(block.text)._p.style = style[HEADING_STYLES[block.level]]
         elif isinstance(block, Paragraph):
-            _paragraph(d, block)
+            _paragraph(d, block, style)
         elif isinstance(block, PageBreak):
             d.add_page_break()
     props = d.core_properties
@@ -79,7 +84,7 @@ def write_narrative_docx(doc: NarrativeDoc, target: str) -> None:
         d.save(tmp)
 
 
-def _paragraph(d, block: Paragraph) -> None:
+def _paragraph(d, block: Paragraph, style: dict) -> None:
     p = d.add_paragraph()
     fmt = p.paragraph_format
     if block.align == "table":
@@ -102,9 +107,9 @@ def _paragraph(d, block: Paragraph) -> None:
             fmt.space_before = Pt(28)
     for part in block.parts:
         if isinstance(part, Placeholder):
-            p.add_run(part.text, style=PLACEHOLDER_STYLE)
+            p.add_run(part.text)._r.style = style[PLACEHOLDER_STYLE]
         elif isinstance(part, Quote):
-            p.add_run(part.text, style=QUOTE_STYLE)
+            p.add_run(part.text)._r.style = style[QUOTE_STYLE]
         else:
             p.add_run(part)
     if block.align in ("toc1", "toc2"):
