@@ -13,11 +13,11 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-_FILE = re.compile(r"^(func|econ)_(\d{4})\.csv$")
+_FILE = re.compile(r"^(func|econ|govecon)_(\d{4})\.csv$")
 
 
 def _available() -> dict[str, list[int]]:
-    years: dict[str, list[int]] = {"func": [], "econ": []}
+    years: dict[str, list[int]] = {"func": [], "econ": [], "govecon": []}
     for entry in resources.files("xltools.data").iterdir():
         m = _FILE.match(entry.name)
         if m:
@@ -50,3 +50,7 @@ def func_names(year: int) -> dict[str, str]:
 
 def econ_names(year: int) -> dict[str, str]:
     return dict(load("econ", year))
+
+
+def govecon_names(year: int) -> dict[str, str]:
+    return dict(load("govecon", year))
