@@ -26,9 +26,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 FULL_CLASSES = ("201", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214",
                 "221", "224")
 # 款 of those 类 that are shipped without 项, each for a stated reason (SOURCES.md):
-# 20804 and 20822 have 项 whose names are not certain; 21211 is a fund 款 whose 项 are not
-# certain either.  A master's own names fill them in.
-KUAN_WITHOUT_XIANG = {"20804", "20822", "21211"}
+# 20804, 20822 and 21106 have 项 whose names are not certain, nor do those of the fund 款
+# 21211 and 21462.  A master's 科目字典 fills them in.
+KUAN_WITHOUT_XIANG = {"20804", "20822", "21106", "21211", "21462"}
 
 # 部门经济分类 and 政府经济分类 类 shipped for every year.
 ECON_CLASSES = ("301", "302", "303", "307", "309", "310", "311", "312", "313", "399")
