@@ -81,6 +81,15 @@ def write_master(path, info=None, lines=None, headers=None, extra_sheets=None,
     return path
 
 
+@pytest.fixture(autouse=True)
+def user_data_folder(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own empty user data folder (imported code lists live there), so no
+    test reads or writes the real one; subprocesses inherit it through the environment."""
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def base_info() -> dict[str, object]:
     return dict(BASE_INFO)

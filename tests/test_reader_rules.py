@@ -197,7 +197,8 @@ def test_unknown_func_code_accepted_when_the_line_names_it(make_master, base_lin
     # 20807 就业补助 is known, its 项 2080798 is not: the name written on the line is used.
     assert "2080798" not in dictionaries.func_names(2026)
     m = read(make_master(lines=set_cell(base_lines, "功能分类科目", "2080798 测试就业补助", 2)))
-    assert_clean(m)
+    f = expect(m, "func-code-unlisted", WARNING, "收支明细!B4", "2080798", "测试就业补助", "2026")
+    assert f.actual == "2080798"
     assert m.lines[2].func == "2080798"
     assert m.func_names["2080798"] == "测试就业补助"
 
@@ -207,8 +208,9 @@ def test_named_func_code_needs_known_parents(make_master, base_lines):
     func = dictionaries.func_names(2026)
     assert "299" not in func and "2999901" not in func
     m = read(make_master(lines=set_cell(base_lines, "功能分类科目", "2999901 测试项目支出", 2)))
-    f = expect(m, "func-code-unknown", ERROR, "收支明细!B4", "2999901", "299", "科目字典")
-    assert f.actual == "299"
+    f = expect(m, "func-parent-unknown", ERROR, "收支明细!B4", "2999901", "类 299、款 29999 没有名称",
+               "科目字典中补上 299、29999 的名称")
+    assert f.actual == "299、29999"
 
 
 @pytest.mark.parametrize("value", ["208 01 01", "208-01-01", "208.01.01", 2080101, 2080101.0,
@@ -249,7 +251,7 @@ def test_econ_code_missing(make_master, base_lines):
 def test_unknown_econ_code_accepted_when_the_line_names_it(make_master, base_lines):
     assert "30298" not in dictionaries.econ_names(2026)
     m = read(make_master(lines=set_cell(base_lines, "经济分类科目", "30298 测试商品服务", 2)))
-    assert_clean(m)
+    expect(m, "econ-code-unlisted", WARNING, "收支明细!C4", "30298", "测试商品服务")
     assert m.lines[2].econ == "30298"
     assert m.econ_names["30298"] == "测试商品服务"
 
@@ -258,7 +260,7 @@ def test_named_econ_code_needs_a_known_parent(make_master, base_lines):
     econ = dictionaries.econ_names(2026)
     assert "398" not in econ
     m = read(make_master(lines=set_cell(base_lines, "经济分类科目", "39801 测试", 2)))
-    f = expect(m, "econ-code-unknown", ERROR, "收支明细!C4", "39801", "398")
+    f = expect(m, "econ-parent-unknown", ERROR, "收支明细!C4", "39801", "类 398 没有名称")
     assert f.actual == "398"
 
 

@@ -132,11 +132,12 @@ def test_guide_explains_sheets_columns_and_messages(book):
 
 def test_blank_template_reads_with_only_the_missing_info_errors(template_path):
     """The template's own sheets and check columns are known to the reader; what a blank
-    template lacks is exactly the four required 基本信息 values."""
+    template lacks is exactly the four required 基本信息 values and its budget lines."""
     master = read_master(str(template_path))
     assert master.info is None and master.lines == ()
     assert [(f.rule, f.severity, f.cell) for f in master.findings] == [
-        ("info-key-missing", Severity.ERROR, f"B{r}") for r in (2, 3, 4, 5)]
+        ("info-key-missing", Severity.ERROR, f"B{r}") for r in (2, 3, 4, 5)] + [
+        ("lines-empty", Severity.ERROR, None)]
 
 
 def _fill(book, lines, approved) -> None:

@@ -1,4 +1,4 @@
-"""Command line: ``xltools build | check | tables | template | demo``.
+"""Command line: ``xltools build | check | tables | template | demo | batch | codes``.
 
 Exit codes: 0 done (warnings allowed), 1 the checks found errors, 2 the input could not be
 read or the command was wrong.  Messages are Chinese and name the place; no traceback is
@@ -25,6 +25,7 @@ from .tables import build_tables
 from .writers.tables_json import dumps
 from .writers.template import write_template
 from .excel.cli import addin
+from .codes_cli import codes
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -236,6 +237,7 @@ def batch(folder: str, outdir: str | None, jobs: int, check_only: bool) -> None:
 
 
 main.add_command(addin)
+main.add_command(codes)
 
 
 def run() -> None:

@@ -3,7 +3,8 @@
 Users paste codes from budget systems, Word tables and WPS: ``2080101``, ``208 01 01``,
 ``208-01-01``, ``208.01.01``, a number ``2080101`` (possibly ``2080101.0`` after a round
 trip through a float), full-width digits, or the code followed by its name
-(``2080101 行政运行``).  Everything becomes the plain digit string ``2080101``.
+(``2080101 行政运行``, ``[2080101]行政运行``, ``【2080101】行政运行``, ``2080101-行政运行``).
+Everything becomes the plain digit string ``2080101``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ _SPACES = re.compile(r"\s")
 _GROUPS = re.compile(r"^\s*([0-9]+)")
 _NEXT_GROUP = re.compile(r"^[ .\-]+([0-9]{2})(?![0-9])")
 _FLOAT_TAIL = re.compile(r"^([0-9]+)\.0+$")
+# Budget systems export "[2059999]其他教育支出"; Word documents write 【】 or （）.
+_BRACKETED = re.compile(r"^[\[【［(（〔]\s*([0-9][0-9 .\-]*?)\s*[\]】］)）〕](.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,9 @@ def _parse_text(value: str) -> ParsedCode | None:
     text = _SPACES.sub(" ", to_halfwidth(value)).strip()
     if not text:
         return None
+    bracketed = _BRACKETED.match(text)
+    if bracketed:
+        text = f"{bracketed.group(1)} {bracketed.group(2).strip()}".strip()
     float_form = _FLOAT_TAIL.match(text)
     if float_form:
         return ParsedCode(float_form.group(1), None)

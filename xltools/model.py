@@ -46,7 +46,9 @@ class Master:
     path: str
     info: Info | None
     lines: tuple[Line, ...]
-    func_names: dict[str, str]  # the names to print: built-in, then 科目字典, then names on lines
+    func_names: dict[str, str]  # the names to print: 科目字典, else the list, else the line's
     econ_names: dict[str, str]
     findings: tuple[Finding, ...]
     sheets: dict[str, list[list[object]]] = field(default_factory=dict, repr=False)
+    # code → where its printed name comes from: 内置, 导入, 科目字典 or 底稿
+    name_sources: dict[str, str] = field(default_factory=dict, repr=False)

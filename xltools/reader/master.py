@@ -14,6 +14,8 @@ from ..model import Info, Line, Master
 from ..money import AmountError, parse_amount, to_fen
 from ..sources import EXPENSE_TYPES, resolve
 from ..tables.profiles import PROFILES, default_profile
+from .codecolumns import ECON, FUNC, code_layout, joined_code
+from .codenames import CodeNamer
 from .headers import (CHECK_COLUMNS, DICT_COLUMNS, LINE_COLUMNS, LINE_REQUIRED, TEMPLATE_SHEETS,
                       alias_map, find_columns, header_unit, normalise)
 from .workbook import Sheet, Workbook, cell_ref, col_letter, open_workbook
@@ -73,25 +75,32 @@ class _MasterParser:
         lines_sheet = self._sheet(LINES_SHEET, True)
         basic = self._parse_info(info_sheet) if info_sheet else None
         year = basic.year if basic else 2026
-        func_names = dictionaries.func_names(year)
-        econ_names = dictionaries.econ_names(year)
+        listed = {"func": dictionaries.func_names(year), "econ": dictionaries.econ_names(year)}
+        dictionary: dict[str, dict[str, str]] = {"func": {}, "econ": {}}
         dict_sheet = self._sheet(DICT_SHEET, False)
         if dict_sheet:
-            self._parse_dictionary(dict_sheet, func_names, econ_names)
+            self._parse_dictionary(dict_sheet, dictionary["func"], dictionary["econ"])
+        names = {k: {**listed[k], **dictionary[k]} for k in listed}
+        sources = {**dictionaries.sources("func", year), **dictionaries.sources("econ", year)}
+        sources.update(dict.fromkeys([*dictionary["func"], *dictionary["econ"]], "科目字典"))
         lines: list[Line] = []
-        if lines_sheet and basic is not None:
-            lines = _LineParser(self, lines_sheet, basic, func_names, econ_names).parse()
-        elif lines_sheet:
+        if lines_sheet:
             # Without 基本信息 the amounts' unit is unknown; still check the codes and words.
             fallback = Info(year, "", "单位", "", default_profile(year), None, 11, 90)
-            _LineParser(self, lines_sheet, fallback, func_names, econ_names).parse()
+            parser = _LineParser(self, lines_sheet, basic or fallback, listed, dictionary)
+            parsed = parser.parse()
+            lines = parsed if basic is not None else []
+            for k, namer in parser.namers.items():
+                names[k].update({c: n for c, n in namer.names.items() if c not in names[k]})
+                sources.update({c: "底稿" for c in namer.names if c not in sources})
+        func_names, econ_names = names["func"], names["econ"]
         extra = {}
         for name in OPTIONAL_READ:
             sheet = self._sheet(name, False)
             if sheet:
                 extra[name] = sheet.rows
         return Master(self.book.path, basic, tuple(lines), func_names, econ_names,
-                      tuple(self.findings), extra)
+                      tuple(self.findings), extra, name_sources=sources)
 
     # -- 基本信息 -------------------------------------------------------------------------
     def _parse_info(self, sheet: Sheet) -> Info | None:
@@ -214,9 +223,12 @@ def _get(row: list, index: int | None):
     return row[index]
 
 
-def _find_columns(parser: _MasterParser, sheet: Sheet, columns, required) -> dict[str, int | None] | None:
+def _find_columns(parser: _MasterParser, sheet: Sheet, columns, required,
+                  header: list | None = None) -> dict[str, int | None] | None:
     """Map canonical column names to indices by the header row; report missing/duplicates."""
-    found = find_columns(sheet.name, sheet.rows[0] if sheet.rows else [], columns, required,
+    if header is None:
+        header = sheet.rows[0] if sheet.rows else []
+    found = find_columns(sheet.name, header, columns, required,
                          parser.add, ignore=_CHECK_HEADERS, hint=_header_below(sheet, columns, required))
     if found is None:
         return None
@@ -236,12 +248,15 @@ def _header_below(sheet: Sheet, columns, required) -> str:
 class _LineParser:
     """收支明细 rows → Lines, with one finding per problem cell."""
 
-    def __init__(self, parser: _MasterParser, sheet: Sheet, basic: Info, func_names, econ_names):
+    def __init__(self, parser: _MasterParser, sheet: Sheet, basic: Info, listed, dictionary):
         self.p = parser
         self.sheet = sheet
         self.basic = basic
-        self.func_names = func_names
-        self.econ_names = econ_names
+        self.listed = listed
+        self.dictionary = dictionary
+        self.known = {k: {**listed[k], **dictionary[k]} for k in listed}
+        self.econ_names = self.known["econ"]
+        self.namers: dict[str, CodeNamer] = {}
 
     def err(self, rule, r, c, message, **kw):
         self.p.add(error(rule, self.sheet.name, cell_ref(r, c), message, **kw))
@@ -250,10 +265,20 @@ class _LineParser:
         self.p.add(warning(rule, self.sheet.name, cell_ref(r, c), message, **kw))
 
     def parse(self) -> list[Line]:
-        cols = _find_columns(self.p, self.sheet, LINE_COLUMNS, LINE_REQUIRED)
+        layout = code_layout(self.sheet.rows[0] if self.sheet.rows else [], LINE_COLUMNS)
+        cols = _find_columns(self.p, self.sheet, LINE_COLUMNS, LINE_REQUIRED, layout.header)
         if cols is None:
             return []
         self.cols = cols
+        self.split, self.name_cols = layout.split, layout.names
+        if not self._has_lines():
+            self.p.add(error("lines-empty", self.sheet.name, None,
+                             "收支明细没有任何预算行：第 1 行是表头，请从第 2 行起每行填写一笔预算"
+                             "（功能分类科目、经济分类科目、支出类型、资金来源、金额）。"))
+            return []
+        for dim, column in (("func", FUNC), ("econ", ECON)):
+            self.namers[dim] = CodeNamer(dim, column, self.basic.year, self.listed[dim],
+                                         self.dictionary[dim], self._written_names(column))
         stated = header_unit(self.sheet.rows[0][cols["金额"]])
         if stated and self.basic.unit and stated != self.basic.unit:
             self.err("amount-unit-conflict", 0, cols["金额"],
@@ -292,6 +317,40 @@ class _LineParser:
             else:
                 self.p.add(error("formula-no-value", self.sheet.name, ref, _NO_VALUE))
         return lines
+
+    def _has_lines(self) -> bool:
+        """Whether any row below the header holds something (an uncalculated formula counts)."""
+        if any(v is not None and not (isinstance(v, str) and not v.strip())
+               for row in self.sheet.rows[1:] for v in row):
+            return True
+        letters = {col_letter(c) for c in self.cols.values() if c is not None}
+        return any(self.sheet.formula_without_value(cell_ref(r, c)) or self.sheet.error_value(cell_ref(r, c))
+                   for r in range(1, len(self.sheet.rows)) for c in self.cols.values() if c is not None) \
+            or bool(self.sheet.problem_cells_below(len(self.sheet.rows), letters))
+
+    def _code_value(self, row: list, name: str) -> object:
+        if name in self.split:
+            return joined_code([_get(row, c) for c in self.split[name]])
+        return _get(row, self.cols[name])
+
+    def _name_written(self, row: list, name: str, parsed: ParsedCode | None) -> str | None:
+        """The name the master gives this line's code: in the code cell, else in its name column."""
+        if parsed is not None and parsed.name:
+            return parsed.name
+        return _text(_get(row, self.name_cols.get(name))) or None
+
+    def _written_names(self, name: str) -> dict[str, str]:
+        """code → the first name the master writes for it, anywhere in the sheet."""
+        written: dict[str, str] = {}
+        for row in self.sheet.rows[1:]:
+            value = self._code_value(row, name)
+            if value is None:
+                continue
+            parsed = parse_code(value)
+            here = self._name_written(row, name, parsed)
+            if parsed is not None and here:
+                written.setdefault(parsed.code, here)
+        return written
 
     def _merged_cells(self) -> list[tuple[int, int, int, int]]:
         """Report merged ranges over the lines' columns: only their first cell holds the
@@ -345,8 +404,8 @@ class _LineParser:
 
     def _line(self, r: int, row: list) -> Line | None:
         ok = True
-        func = self._code(r, row, "功能分类科目", "func", (7,), self.func_names)
-        econ = self._code(r, row, "经济分类科目", "econ", (5,), self.econ_names)
+        func = self._code(r, row, "功能分类科目", "func", (7,))
+        econ = self._code(r, row, "经济分类科目", "econ", (5,))
         ok &= func is not None and econ is not None
 
         type_ = _text(self._cell(row, "支出类型")).replace(" ", "")
@@ -385,7 +444,7 @@ class _LineParser:
             classes = "、".join(TYPE_ECON_CLASSES[type_])
             self.warn("type-econ-mismatch", r, self.cols["经济分类科目"],
                       f"{type_}的经济分类一般在 {classes} 类，本行是 {econ}"
-                      f"（{self.econ_names.get(econ, '')}）。请确认支出类型或经济分类。")
+                      f"（{self._econ_name(econ)}）。请确认支出类型或经济分类。")
         if not ok:
             return None
         if self.cols["单位名称"] is not None and self._hidden(r, self.cols["单位名称"]):
@@ -395,9 +454,13 @@ class _LineParser:
         return Line(r + 1, unit or self.basic.entity, func, econ, type_, project, source.name,
                     amount, note)
 
-    def _code(self, r, row, name, dim, lengths, names) -> str | None:
+    def _econ_name(self, code: str) -> str:
+        return self.econ_names.get(code) or self.namers["econ"].names.get(code, "")
+
+    def _code(self, r, row, name, dim, lengths) -> str | None:
         c = self.cols[name]
-        value = _get(row, c)
+        value = self._code_value(row, name)
+        names = self.known[dim]
         if value is None:
             return self._missing(r, name) or None
         parsed: ParsedCode | None = parse_code(value)
@@ -423,21 +486,11 @@ class _LineParser:
                 self.err(f"{dim}-code-bad", r, c, f"{name}“{shown}”位数不对，{label}应为{want}编码"
                          f"（如 {'2080101' if dim == 'func' else '30101'}）。{hint}", actual=value)
             return None
-        if code not in names:
-            if parsed.name:
-                names[code] = parsed.name  # the line names a code the lists lack
-            else:
-                self.err(f"{dim}-code-unknown", r, c, f"{name}“{code}”不在 {self.basic.year} 年"
-                         f"{label}科目中。请核对编码；如确为新增科目，请在“科目字典”表补充名称，"
-                         f"或写成“{code} 科目名称”。", actual=code)
-                return None
-        parents = [code[:n] for n in ((3, 5) if dim == "func" else (3,))]
-        for parent in parents:
-            if parent not in names:
-                self.err(f"{dim}-code-unknown", r, c, f"{name}“{code}”的上级科目“{parent}”没有名称。"
-                         "请在“科目字典”表补充它的名称。", actual=parent)
-                return None
-        return code
+        verdict = self.namers[dim].check(code, self._name_written(row, name, parsed))
+        if verdict.rule:
+            (self.err if verdict.error else self.warn)(verdict.rule, r, c, verdict.message,
+                                                        actual=verdict.actual)
+        return code if verdict.ok else None
 
     def _amount(self, r: int, row: list) -> int | None:
         c = self.cols["金额"]
