@@ -47,6 +47,7 @@ class LinesIndex:
     errors: list[Finding]
     tables: TableSet | None
     _sums: dict[Query, int] = field(default_factory=dict, repr=False)
+    _by_func: dict[str, list[tuple[object, int]]] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, master: Master) -> "LinesIndex":
@@ -59,9 +60,22 @@ class LinesIndex:
         figure is such a sum, so a query shaped like a table cell returns that figure."""
         if query not in self._sums:
             self._check_codes(query)
-            ts = self.tables
-            self._sums[query] = sum(r for atom, r in zip(ts.atoms, ts.rounded) if query.matches(atom))
+            self._sums[query] = sum(r for atom, r in self._atoms_under(query.func) if query.matches(atom))
         return self._sums[query]
+
+    def _atoms_under(self, func: str) -> list[tuple[object, int]]:
+        """The rounded atoms whose 功能分类 starts with ``func`` (a 类, 款 or 项, or "" for all):
+        after an edit every formula asks anew, and scanning all atoms for each was most of
+        the recalculation."""
+        if self._by_func is None:
+            groups: dict[str, list[tuple[object, int]]] = {}
+            for atom, r in zip(self.tables.atoms, self.tables.rounded):
+                for prefix in {atom.func[:n] for n in (0, 3, 5, 7)}:
+                    groups.setdefault(prefix, []).append((atom, r))
+            self._by_func = groups
+        if len(func) not in (0, 3, 5, 7):  # parse_func allows no other length; stay exact anyway
+            return list(zip(self.tables.atoms, self.tables.rounded))
+        return self._by_func.get(func, [])
 
     def _check_codes(self, query: Query) -> None:
         if query.func and query.func not in self.master.func_names:
