@@ -2,30 +2,32 @@ Attribute VB_Name = "XltoolsFunctions"
 ' The worksheet functions of xltools.  Each one hands its arguments to the Python function of
 ' the same name in xltools.excel.udfs through the xlwings add-in's Python server (XLPy), so
 ' they work in every workbook while this add-in is loaded, without importing anything into
-' the workbook.  The argument list mirrors the Python signature; its last element, Nothing,
-' holds the place of Python's "caller" parameter, which xlwings fills with the calling cell
-' (Python reads the calling cell's workbook, not the active one).
+' the workbook.  The argument list mirrors the Python signature; then comes the calculation
+' stamp (ThisWorkbook.CalculationStamp: Python reads the master once per stamp) for Python's
+' "recalc" parameter; the last element, Nothing, holds the place of Python's "caller"
+' parameter, which xlwings fills with the calling cell (Python reads the calling cell's
+' workbook, not the active one).
 ' All are volatile: their results depend on sheets the formula does not reference.
 Option Explicit
 
 Public Function BUDGET_SUM(code, Optional source, Optional spend_type, Optional econ_code)
     Application.Volatile
-    BUDGET_SUM = CallXltools("BUDGET_SUM", Array(code, source, spend_type, econ_code, Nothing))
+    BUDGET_SUM = CallXltools("BUDGET_SUM", Array(code, source, spend_type, econ_code, ThisWorkbook.CalculationStamp, Nothing))
 End Function
 
 Public Function BUDGET_NAME(code)
     Application.Volatile
-    BUDGET_NAME = CallXltools("BUDGET_NAME", Array(code, Nothing))
+    BUDGET_NAME = CallXltools("BUDGET_NAME", Array(code, ThisWorkbook.CalculationStamp, Nothing))
 End Function
 
 Public Function BUDGET_TABLE(table)
     Application.Volatile
-    BUDGET_TABLE = CallXltools("BUDGET_TABLE", Array(table, Nothing))
+    BUDGET_TABLE = CallXltools("BUDGET_TABLE", Array(table, ThisWorkbook.CalculationStamp, Nothing))
 End Function
 
 Public Function BUDGET_CHECK()
     Application.Volatile
-    BUDGET_CHECK = CallXltools("BUDGET_CHECK", Array(Nothing))
+    BUDGET_CHECK = CallXltools("BUDGET_CHECK", Array(ThisWorkbook.CalculationStamp, Nothing))
 End Function
 
 Private Function CallXltools(ByVal name As String, ByVal args As Variant) As Variant

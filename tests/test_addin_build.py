@@ -124,6 +124,19 @@ def test_dir_stream_lists_every_module_with_its_source_at_offset_0(project):
     assert any(b"{00020430-0000-0000-C000-000000000046}" in r for r in references)  # stdole
 
 
+def test_this_workbook_counts_calculations_and_edits(project):
+    """The stamp the functions pass: AfterCalculate and SheetChange move it (docs/excel.md)."""
+    text = MsOvba().decompress(project.openstream("VBA/ThisWorkbook").read()).decode("ascii")
+    assert "Private WithEvents App As Application\r\n" in text
+    assert "Private Sub Workbook_Open()\r\n    Set App = Application\r\n" in text
+    for event in ("App_AfterCalculate()", "App_SheetChange(ByVal Sh As Object, ByVal Target As Range)"):
+        handler = text.split(f"Private Sub {event}\r\n", 1)[1].split("End Sub", 1)[0]
+        assert handler.strip() == "Calculations = Calculations + 1", event
+    stamp = text.split("Public Function CalculationStamp() As String\r\n", 1)[1].split("End Function")[0]
+    assert 'CalculationStamp = Application.Hwnd & ":" & Calculations' in stamp
+    assert "If App Is Nothing Then Set App = Application" in stamp
+
+
 def test_project_stream_names_the_modules(project):
     text = project.openstream("PROJECT").read().decode("ascii")
     assert text.startswith('ID="{')
@@ -181,12 +194,13 @@ def test_every_function_has_a_vba_wrapper_with_its_arguments():
     assert set(wrappers) == set(functions) == {"BUDGET_SUM", "BUDGET_NAME", "BUDGET_TABLE", "BUDGET_CHECK"}
     for name, f in functions.items():
         params = list(inspect.signature(f).parameters)
-        assert params[-1] == "caller"
+        assert params[-2:] == ["recalc", "caller"]
         declared = [a.replace("Optional", "").strip() for a in wrappers[name].group(2).split(",") if a.strip()]
-        assert declared == params[:-1], name
+        assert declared == params[:-2], name
         body = wrappers[name].group(3)
         assert "Application.Volatile" in body
-        assert f'{name} = CallXltools("{name}", Array({", ".join(params[:-1] + ["Nothing"])}))' in body
+        passed = params[:-2] + ["ThisWorkbook.CalculationStamp", "Nothing"]
+        assert f'{name} = CallXltools("{name}", Array({", ".join(passed)}))' in body
     assert f'server.CallUDF("{addin.UDF_MODULE}", name, args, ActiveWorkbook, Application.Caller)' in text
 
 

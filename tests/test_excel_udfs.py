@@ -2,32 +2,56 @@
 
 On Linux xlwings' decorators do nothing, so BUDGET_SUM & co. are plain functions.  Their
 ``caller`` is the calling cell; here it is a stand-in whose ``sheet.book`` has the shape of
-an xlwings Book, built from a real master.xlsx with openpyxl (cached values, error values as
-text — as xlwings reads them with err_to_str — and numbers as floats, as Excel hands them).
-``FileBook`` is also what tests/test_excel_ribbon.py drives the ribbon entries with.
+an xlwings Book (benchmarks/fake_excel.py, shared with benchmarks/udf.py), built from a real
+master.xlsx with openpyxl (cached values, error values as text — as xlwings reads them with
+err_to_str — and numbers as floats, as Excel hands them).  ``FileBook`` is also what
+tests/test_excel_ribbon.py drives the ribbon entries with.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from xltools.excel import udfs
-from xltools.excel.book import BookSheets, sheet_rows
-from xltools.reader import read_master
-from xltools.reader.live import read_master_from_sheets
-from xltools.tables import build_tables
-from xltools.writers.tables_json import tables_dict
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.fake_excel import FakeBook  # noqa: E402
+from xltools.excel import udfs  # noqa: E402
+from xltools.excel.book import BookSheets, sheet_rows  # noqa: E402
+from xltools.reader import read_master  # noqa: E402
+from xltools.reader.live import read_master_from_sheets  # noqa: E402
+from xltools.tables import build_tables  # noqa: E402
+from xltools.writers.tables_json import tables_dict  # noqa: E402
 
 FIXTURES = sorted(p for p in (Path(__file__).parent / "fixtures").iterdir()
                   if (p / "master.xlsx").is_file())
 
 
-# -- a workbook-like object over a file, shaped like xlwings' Book -----------------------------
+def FileBook(path: Path, edits: dict[str, dict[str, object]] | None = None) -> FakeBook:
+    """The values of an .xlsx as Excel would show them once opened."""
+    return FakeBook.from_xlsx(path, edits)
+
+
+def fixture_book(tmp_path: Path, fixture: Path, edits=None) -> FakeBook:
+    """A FileBook over a copy of the fixture, so outputs land in tmp_path."""
+    target = tmp_path / "master.xlsx"
+    shutil.copy(fixture / "master.xlsx", target)
+    return FileBook(target, edits)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_functions():
+    udfs.reset()
+    yield
+    udfs.reset()
+
+
 class _Range:
+    """A used range as xlwings returns it, for the adapter's own tests."""
+
     def __init__(self, row: int, column: int, values: list[list[object]]):
         self.row, self.column, self._values = row, column, values
         self.asked: dict = {}
@@ -40,57 +64,6 @@ class _Range:
     def value(self):
         assert self.asked.get("ndim") == 2, "the adapter must ask for a list of rows"
         return self._values
-
-
-class FileSheet:
-    def __init__(self, book: "FileBook", name: str, values: list[list[object]], row=1, column=1):
-        self.book, self.name = book, name
-        self._values, self._row, self._column = values, row, column
-
-    @property
-    def used_range(self) -> _Range:
-        return _Range(self._row, self._column, self._values)
-
-
-class _Sheets:
-    def __init__(self, sheets: list[FileSheet]):
-        self._sheets = sheets
-
-    def __iter__(self):
-        return iter(self._sheets)
-
-    def __getitem__(self, name: str) -> FileSheet:
-        return next(s for s in self._sheets if s.name == name)
-
-
-class FileBook:
-    """The values of an .xlsx as Excel would show them once opened."""
-
-    def __init__(self, path: Path, edits: dict[str, dict[str, object]] | None = None):
-        self.fullname = str(path)
-        self.name = path.name
-        wb = openpyxl.load_workbook(path, data_only=True)
-        sheets = []
-        for ws in wb.worksheets:
-            for ref, value in (edits or {}).get(ws.title, {}).items():
-                ws[ref] = value
-            top, left = ws.min_row, ws.min_column
-            values = [[float(v) if isinstance(v, int) and not isinstance(v, bool) else v
-                       for v in row]
-                      for row in ws.iter_rows(min_row=top, min_col=left, values_only=True)]
-            sheets.append(FileSheet(self, ws.title, values or [[None]], top, left))
-        self.sheets = _Sheets(sheets)
-
-    def cell(self, sheet: str = "收支明细"):
-        """A calling cell on ``sheet``, as xlwings passes ``caller``."""
-        return type("Caller", (), {"sheet": self.sheets[sheet]})()
-
-
-def fixture_book(tmp_path: Path, fixture: Path, edits=None) -> FileBook:
-    """A FileBook over a copy of the fixture, so outputs land in tmp_path."""
-    target = tmp_path / "master.xlsx"
-    shutil.copy(fixture / "master.xlsx", target)
-    return FileBook(target, edits)
 
 
 # -- the live reader --------------------------------------------------------------------------
@@ -292,42 +265,4 @@ def test_errors_in_the_master_show_in_every_function(tmp_path: Path):
     assert udfs.BUDGET_TABLE(3, caller=caller) == [[message]]
     assert udfs.BUDGET_NAME("2080101", caller=caller) == "行政运行"  # names need no valid lines
 
-
-# -- the index --------------------------------------------------------------------------------
-def test_index_is_rebuilt_only_when_the_lines_change(tmp_path: Path, monkeypatch):
-    from xltools.excel import index as index_module
-
-    builds = []
-    real = index_module.LinesIndex.build.__func__
-
-    def counting(cls, master):
-        builds.append(master)
-        return real(cls, master)
-
-    monkeypatch.setattr(index_module.LinesIndex, "build", classmethod(counting))
-    monkeypatch.setattr(udfs, "_CACHE", index_module.IndexCache())
-    book = fixture_book(tmp_path, FIXTURES[-1])
-    caller = book.cell("基本信息")
-    first = [udfs.BUDGET_SUM(code, caller=caller) for code in ("208", "20801", "2080101", "221")]
-    again = [udfs.BUDGET_SUM(code, caller=caller) for code in ("208", "20801", "2080101", "221")]
-    assert first == again and len(builds) == 1
-
-    lines = book.sheets["收支明细"]._values
-    amount = lines[0].index("金额")
-    row = next(r for r in lines[1:] if str(r[1]).startswith("20801"))
-    row[amount] = row[amount] + 100.0  # the master is in 万元: +100 万元 on a 20801 line
-    assert udfs.BUDGET_SUM("20801", caller=caller) == round(first[1] + 100, 2)
-    assert udfs.BUDGET_SUM("208", caller=caller) == round(first[0] + 100, 2)
-    assert udfs.BUDGET_SUM("221", caller=caller) == first[3]
-    assert len(builds) == 2
-
-
-def test_each_workbook_has_its_own_index(tmp_path: Path):
-    a = FileBook(FIXTURES[0] / "master.xlsx")
-    b = FileBook(FIXTURES[-1] / "master.xlsx")
-    ta = tables_dict(build_tables(read_master(a.fullname)))["tables"]
-    tb = tables_dict(build_tables(read_master(b.fullname)))["tables"]
-    total = lambda doc: next(r for r in doc["T_expense"]["rows"] if r["kind"] == "total")["values"]["total"]
-    for _ in range(2):
-        assert udfs.BUDGET_SUM(None, caller=a.cell()) == total(ta)
-        assert udfs.BUDGET_SUM(None, caller=b.cell()) == total(tb)
+# How often the functions read the workbook, and when they see an edit: test_udf_snapshot.py.

@@ -50,28 +50,50 @@ def sheet_rows(sheet) -> list[list[object]]:
     return rows
 
 
+class BookValues:
+    """A live book's sheet names and values, each read from Excel at most once.
+
+    One of these stands for one moment of the workbook: every reader sharing it sees the
+    same values, and a sheet read for one purpose is not read again for another.
+    """
+
+    def __init__(self, book):
+        self.book = book
+        self._names: list[str] | None = None
+        self._rows: dict[str, list[list[object]]] = {}
+
+    @property
+    def names(self) -> list[str]:
+        if self._names is None:
+            self._names = [s.name for s in self.book.sheets]
+        return self._names
+
+    def rows(self, name: str) -> list[list[object]]:
+        if name not in self._rows:
+            self._rows[name] = sheet_rows(self.book.sheets[name])
+        return self._rows[name]
+
+
 class BookSheets(Mapping):
     """``{sheet name: rows}`` of a live book, read from Excel when first asked for.
 
     ``only`` limits the sheets that exist (by the master's own matching of names), so that
-    a worksheet function reads three small ranges, not the whole workbook.
+    a worksheet function reads three small ranges, not the whole workbook.  ``source`` is
+    the book, or a BookValues shared with other readers of the same moment.
     """
 
-    def __init__(self, book, only: tuple[str, ...] | None = None):
-        self._book = book
-        names = [s.name for s in book.sheets]
+    def __init__(self, source, only: tuple[str, ...] | None = None):
+        self._values = source if isinstance(source, BookValues) else BookValues(source)
+        names = self._values.names
         if only is not None:
             wanted = {normalise(n) for n in only}
             names = [n for n in names if normalise(n) in wanted]
         self._names = names
-        self._rows: dict[str, list[list[object]]] = {}
 
     def __getitem__(self, name: str) -> list[list[object]]:
         if name not in self._names:
             raise KeyError(name)
-        if name not in self._rows:
-            self._rows[name] = sheet_rows(self._book.sheets[name])
-        return self._rows[name]
+        return self._values.rows(name)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)

@@ -1,15 +1,27 @@
-"""What the worksheet functions compute from, kept between calls.
+"""What the worksheet functions compute from, kept between calls and between recalculations.
 
 A sheet may hold hundreds of BUDGET_SUM formulas, all volatile (they depend on 收支明细,
-which they do not reference), so each recalculation calls every one of them.  Reading the
-lines back from Excel costs one range read per sheet; parsing them, building the tables and
-rounding costs far more.  So each call reads the values (the only way to know they are
-current), compares them with the values the index was built from, and rebuilds only when
-they differ.  Query results are memoised on the index, so a repeated formula is a lookup.
+which they do not reference), so every recalculation — after any edit to any cell — calls
+every one of them, back to back.  Reading a master sheet crosses COM and carries each of its
+cells; doing it once per formula froze Excel for seconds.  So the values are read once per
+recalculation (a *burst*) and shared by every call of that burst, whatever its purpose:
+
+- a burst is the calls that carry the same calculation stamp (the add-in's VBA counts
+  calculations and edits, see macros/ThisWorkbook.cls) and follow one another within
+  ``BURST_GAP`` seconds.  Without a stamp (functions imported with xlwings' Import
+  Functions) the time gap alone delimits it.  A new stamp always starts a new burst, so an
+  edit shows on the next recalculation; the gap also ends a burst when the VBA's events are
+  off (Application.EnableEvents left False), so values are never older than the last pause.
+- the first call of a burst reads the sheets (one range read each), compares their values
+  with those the index was built from, and rebuilds only when they differ: parsing the lines
+  and building the tables costs far more than reading them.
+
+Query results are memoised on the index, so a repeated formula is a lookup.
 """
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
@@ -19,7 +31,12 @@ from ..model import Master
 from ..reader.live import read_master_from_sheets
 from ..tables import build_tables
 from ..tables.engine import TableSet
+from .book import BookSheets, BookValues, label
 from .filters import FilterError, Query
+
+# Seconds between two calls of one recalculation: Excel calls the formulas back to back
+# (milliseconds apart), a person takes longer than this between two edits.
+BURST_GAP = 0.25
 
 
 @dataclass
@@ -30,6 +47,7 @@ class LinesIndex:
     errors: list[Finding]
     tables: TableSet | None
     _sums: dict[Query, int] = field(default_factory=dict, repr=False)
+    _by_func: dict[str, list[tuple[object, int]]] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, master: Master) -> "LinesIndex":
@@ -42,9 +60,22 @@ class LinesIndex:
         figure is such a sum, so a query shaped like a table cell returns that figure."""
         if query not in self._sums:
             self._check_codes(query)
-            ts = self.tables
-            self._sums[query] = sum(r for atom, r in zip(ts.atoms, ts.rounded) if query.matches(atom))
+            self._sums[query] = sum(r for atom, r in self._atoms_under(query.func) if query.matches(atom))
         return self._sums[query]
+
+    def _atoms_under(self, func: str) -> list[tuple[object, int]]:
+        """The rounded atoms whose 功能分类 starts with ``func`` (a 类, 款 or 项, or "" for all):
+        after an edit every formula asks anew, and scanning all atoms for each was most of
+        the recalculation."""
+        if self._by_func is None:
+            groups: dict[str, list[tuple[object, int]]] = {}
+            for atom, r in zip(self.tables.atoms, self.tables.rounded):
+                for prefix in {atom.func[:n] for n in (0, 3, 5, 7)}:
+                    groups.setdefault(prefix, []).append((atom, r))
+            self._by_func = groups
+        if len(func) not in (0, 3, 5, 7):  # parse_func allows no other length; stay exact anyway
+            return list(zip(self.tables.atoms, self.tables.rounded))
+        return self._by_func.get(func, [])
 
     def _check_codes(self, query: Query) -> None:
         if query.func and query.func not in self.master.func_names:
@@ -54,27 +85,64 @@ class LinesIndex:
                 raise FilterError(f"经济分类科目“{code}”不在 {self.master.info.year} 年科目中。")
 
 
+class _BookState:
+    """One workbook: the burst in progress and, per purpose, the last index and the values
+    it was built from."""
+
+    def __init__(self):
+        self.stamp: object = None
+        self.last = float("-inf")
+        self.values: BookValues | None = None
+        self.current: dict[str, object] = {}
+        self.built: dict[str, tuple[tuple, object]] = {}
+
+    def start(self, values: BookValues, stamp: object) -> None:
+        self.values, self.stamp, self.current = values, stamp, {}
+
+
 class IndexCache:
-    """Per workbook and purpose, the last index and the values it was built from."""
+    """Per workbook and purpose, the index the worksheet functions answer from."""
 
-    def __init__(self, size: int = 8):
-        self._size = size
-        self._entries: OrderedDict[tuple, tuple[tuple, object]] = OrderedDict()
+    def __init__(self, size: int = 8, gap: float = BURST_GAP, clock: Callable[[], float] = time.monotonic):
+        self._size, self._gap, self._clock = size, gap, clock
+        self._books: OrderedDict[tuple, _BookState] = OrderedDict()
 
-    def get(self, key: tuple, sheets, build: Callable[[Master], object]):
-        """The index of ``sheets`` (a BookSheets); built with ``build`` only when the
-        values differ from those of the cached one."""
+    def get(self, book, purpose: str, only: tuple[str, ...] | None, build: Callable[[Master], object],
+            stamp: object = None):
+        """The index of ``book``'s sheets ``only`` (None: every sheet), built with ``build``.
+
+        Within a burst (same ``stamp``, within the gap of the previous call) nothing is read;
+        otherwise the sheets are read once and the index rebuilt only if their values changed.
+        """
+        name = label(book)
+        # The stamp's instance part keeps two Excel instances with same-named books apart.
+        key = (name, str(stamp).partition(":")[0] if stamp is not None else None)
+        state = self._books.get(key)
+        if state is None:
+            state = self._books[key] = _BookState()
+        self._books.move_to_end(key)
+        while len(self._books) > self._size:
+            self._books.popitem(last=False)
+        if stamp != state.stamp or self._clock() - state.last > self._gap:
+            state.start(BookValues(book), stamp)
+        try:
+            if purpose not in state.current:
+                state.current[purpose] = self._index(state, name, purpose, only, build)
+            return state.current[purpose]
+        finally:
+            # From the end of the call: the first one of a burst may take a while to build.
+            state.last = self._clock()
+
+    @staticmethod
+    def _index(state: _BookState, name: str, purpose: str, only, build):
+        sheets = BookSheets(state.values, only)
         snapshot = sheets.snapshot()
-        entry = self._entries.get(key)
-        if entry is not None and entry[0] == snapshot:
-            self._entries.move_to_end(key)
-            return entry[1]
-        index = build(read_master_from_sheets(key[0], dict(snapshot)))
-        self._entries[key] = (snapshot, index)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._size:
-            self._entries.popitem(last=False)
+        built = state.built.get(purpose)
+        if built is not None and built[0] == snapshot:
+            return built[1]
+        index = build(read_master_from_sheets(name, sheets))
+        state.built[purpose] = (snapshot, index)
         return index
 
     def clear(self) -> None:
-        self._entries.clear()
+        self._books.clear()

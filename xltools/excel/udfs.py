@@ -1,8 +1,10 @@
 """Worksheet functions: =BUDGET_SUM("208 01"), =BUDGET_NAME(…), =BUDGET_TABLE(…), =BUDGET_CHECK().
 
 They read the calling workbook's live sheets (xlwings hands over the calling cell as
-``caller``; its sheet's book is the workbook, whichever one is active) and answer from an
-index that is rebuilt only when those sheets' values change (index.py).  Amounts come from
+``caller``; its sheet's book is the workbook, whichever one is active) once per
+recalculation and answer from an index that is rebuilt only when those sheets' values
+change (index.py).  ``recalc`` is the add-in VBA's calculation stamp, which tells one
+recalculation from the next; left empty, a pause between calls does.  Amounts come from
 the same rounded lines as the tables, so a function shaped like a table cell returns exactly
 the printed figure.  Money stays integer 百元 until the Excel boundary, where it becomes a
 float with two decimals.
@@ -22,12 +24,13 @@ from ..codes import parse_code
 from ..money import baiyuan_to_wan
 from ..reader.master import KNOWN_SHEETS
 from ..tables.engine import TableResult, TableSet
-from .book import FUNCTION_SHEETS, BookSheets, label
+from .book import FUNCTION_SHEETS
 from .filters import FilterError, parse_query
 from .index import IndexCache, LinesIndex
 from ..pipeline import check_master, errors_of
 
 _CACHE = IndexCache()
+_RECALC_DOC = "由 xltools 加载项自动填写，请留空"
 
 _SECTION_HEAD = {"rows": "项目", "income_rows": "收入", "expense_rows": "支出"}
 
@@ -47,9 +50,19 @@ def _book(caller):
     return caller.sheet.book
 
 
-def _lines(caller) -> LinesIndex:
-    book = _book(caller)
-    return _CACHE.get((label(book), "lines"), BookSheets(book, FUNCTION_SHEETS), LinesIndex.build)
+def _stamp(recalc: object) -> object:
+    if recalc is None or recalc == "":
+        return None
+    return recalc if isinstance(recalc, (str, float, int)) else str(recalc)
+
+
+def _lines(caller, recalc) -> LinesIndex:
+    return _CACHE.get(_book(caller), "lines", FUNCTION_SHEETS, LinesIndex.build, _stamp(recalc))
+
+
+def reset() -> None:
+    """Forget every workbook's index (tests and benchmarks start from scratch)."""
+    _CACHE.clear()
 
 
 def _tables(index: LinesIndex) -> TableSet:
@@ -65,11 +78,12 @@ def _tables(index: LinesIndex) -> TableSet:
 @xw.arg("source", doc="资金来源：如 一般公共预算、财政拨款、政府性基金预算、单位资金、上年结转；留空为全部")
 @xw.arg("spend_type", doc="支出类型：人员经费、公用经费、项目支出或基本支出；留空为全部")
 @xw.arg("econ_code", doc="经济分类科目：类或款，如 302、30201；留空为全部")
-def BUDGET_SUM(code=None, source=None, spend_type=None, econ_code=None, caller=None):
+@xw.arg("recalc", doc=_RECALC_DOC)
+def BUDGET_SUM(code=None, source=None, spend_type=None, econ_code=None, recalc=None, caller=None):
     """预算数（万元，两位小数），与公开表中对应的数字一致。"""
     try:
         query = parse_query(code, source, spend_type, econ_code)
-        index = _lines(caller)
+        index = _lines(caller, recalc)
         _tables(index)
         return _wan(index.total(query))
     except FilterError as exc:
@@ -78,13 +92,14 @@ def BUDGET_SUM(code=None, source=None, spend_type=None, econ_code=None, caller=N
 
 @xw.func(volatile=True)
 @xw.arg("code", doc="科目编码：功能分类或经济分类，如 2080101、30201")
-def BUDGET_NAME(code=None, caller=None):
+@xw.arg("recalc", doc=_RECALC_DOC)
+def BUDGET_NAME(code=None, recalc=None, caller=None):
     """科目名称（功能分类或部门经济分类），含科目字典补充的名称。"""
     try:
         parsed = parse_code(code)
         if parsed is None or not parsed.code:
             raise FilterError(f"“{code or ''}”不是科目编码。")
-        master = _lines(caller).master
+        master = _lines(caller, recalc).master
         name = master.func_names.get(parsed.code) or master.econ_names.get(parsed.code)
         if name is None:
             raise FilterError(f"科目“{parsed.code}”不在功能分类和经济分类科目中。")
@@ -95,23 +110,25 @@ def BUDGET_NAME(code=None, caller=None):
 
 @xw.func(volatile=True)
 @xw.arg("table", doc="哪张表：表号（如 3 或 表3）、表名（如 部门支出总体情况表）或 T_expense")
-def BUDGET_TABLE(table=None, caller=None):
+@xw.arg("recalc", doc=_RECALC_DOC)
+def BUDGET_TABLE(table=None, recalc=None, caller=None):
     """整张公开表（万元）：每段一行表头，然后每行 编码、项目、各列数字。"""
     try:
-        ts = _tables(_lines(caller))
+        ts = _tables(_lines(caller, recalc))
         return table_array(find_table(ts, table))
     except FilterError as exc:
         return [[_error(str(exc))]]
 
 
 @xw.func(volatile=True)
-def BUDGET_CHECK(caller=None):
+@xw.arg("recalc", doc=_RECALC_DOC)
+def BUDGET_CHECK(recalc=None, caller=None):
     """“通过”，或校验发现的错误个数（与“校验”按钮、xltools check 相同）。"""
     try:
         book = _book(caller)
     except FilterError as exc:
         return _error(str(exc))
-    findings = _CACHE.get((label(book), "check"), BookSheets(book, KNOWN_SHEETS), check_master)
+    findings = _CACHE.get(book, "check", KNOWN_SHEETS, check_master, _stamp(recalc))
     errors = len(errors_of(findings))
     return "通过" if errors == 0 else errors
 

@@ -1,0 +1,142 @@
+"""What one recalculation of a sheet of =BUDGET_SUM(…) formulas costs, Excel modelled.
+
+Excel recalculates every volatile formula after any edit, calling the worksheet functions one
+after the other.  A workbook shaped like xlwings' Book (fake_excel.FakeBook) holds a generated
+master of ``lines`` lines plus a 科目字典 and counts each range read and the cells it carries:
+the round trips to Excel that a real recalculation pays for.  ``formulas`` BUDGET_SUM calls
+(功能分类 codes at every level, with and without filters) make one recalculation.
+
+Three recalculations are measured, each as the add-in's VBA makes them (a new calculation
+stamp) and with no stamp (the burst window alone, as with xlwings' Import Functions):
+- first: right after opening (the index is built);
+- edit: after a person changes one amount (the index is rebuilt; the result must move);
+- other: after an edit elsewhere (values unchanged: read once, nothing rebuilt).
+
+    python benchmarks/udf.py [lines] [formulas]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+
+from benchmarks.fake_excel import FakeBook  # noqa: E402
+from benchmarks.generate import generate  # noqa: E402
+from xltools.excel import udfs  # noqa: E402
+from xltools.excel.index import BURST_GAP  # noqa: E402
+
+TARGET_SECONDS = 0.3
+TARGET_READS_PER_SHEET = 1
+CACHE = os.path.join(HERE, ".cache")
+
+# The filters an accountant pairs with a 功能分类 code, as the tables' columns do.
+_FILTERS = ((), ("一般公共预算", "基本支出"), ("财政拨款",), (None, "项目支出"), ("一般公共预算", "人员经费"))
+
+
+def master_book(lines: int, cache: str = CACHE) -> FakeBook:
+    """A generated master of ``lines`` lines, opened as Excel shows it, with a 科目字典."""
+    os.makedirs(cache, exist_ok=True)
+    path = os.path.join(cache, f"master_{lines}.xlsx")
+    if not os.path.exists(path):
+        generate(lines, path)
+    book = FakeBook.from_xlsx(path)
+    book.add_sheet("科目字典", [["类型", "科目编码", "科目名称"], ["功能", "2089901", "其他社会保障和就业支出（本局）"]])
+    return book
+
+
+def formulas_for(book: FakeBook, count: int) -> list[tuple]:
+    """``count`` BUDGET_SUM argument lists: every 类, 款 and 项 of the master, each with a
+    filter in turn, repeated until there are enough."""
+    lines = book.sheets["收支明细"].used_range.options(ndim=2).value
+    book.reset_counts()
+    column = lines[0].index("功能分类科目")
+    codes = sorted({str(r[column])[:n] for r in lines[1:] if r[column] for n in (3, 5, 7)})
+    out = []
+    while len(out) < count:
+        for i, code in enumerate(codes):
+            out.append((code, *_FILTERS[(i + len(out) // len(codes)) % len(_FILTERS)]))
+            if len(out) == count:
+                break
+    return out
+
+
+class _Recalculation:
+    """Calls every formula as Excel does in one recalculation, with the VBA's stamp or none."""
+
+    def __init__(self, book: FakeBook, formulas: list[tuple], stamped: bool):
+        self.book, self.formulas = book, formulas
+        self.stamped = stamped
+        self.count = 0
+
+    def __call__(self) -> tuple[dict, list]:
+        # A person takes longer than the burst window between two recalculations.
+        time.sleep(BURST_GAP * 1.5)
+        self.count += 1
+        extra = {"recalc": f"1:{self.count}"} if self.stamped else {}
+        caller = self.book.cell("汇总")
+        self.book.reset_counts()
+        t, cpu = time.perf_counter(), time.process_time()
+        results = [udfs.BUDGET_SUM(*args, caller=caller, **extra) for args in self.formulas]
+        seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
+        return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
+                "reads": self.book.reads, "cells": self.book.cells,
+                "reads_per_sheet": max(self.book.reads_of.values(), default=0)}, results
+
+
+def _amount_cell(book: FakeBook) -> str:
+    header = book.sheets["收支明细"].used_range.options(ndim=2).value[0]
+    book.reset_counts()
+    return chr(ord("A") + header.index("金额")) + "2"
+
+
+def measure(lines: int = 5000, formulas: int = 300, cache: str = CACHE) -> dict:
+    """Seconds of Python, range reads and cells carried for one recalculation of ``formulas``
+    BUDGET_SUM over a ``lines``-line master: first, after an edit, after an unrelated edit;
+    with the VBA's calculation stamp and without.  Masters are generated into ``cache``.
+
+    Returns ``{"lines", "formulas", "target_seconds", "target_reads_per_sheet", "stamped": {…},
+    "unstamped": {…}}``; each mode maps "first", "edit" and "other" to ``{"seconds",
+    "cpu_seconds", "reads", "cells", "reads_per_sheet"}`` (and "changed": how many results
+    moved, for "edit" and "other")."""
+    out: dict = {"lines": lines, "formulas": formulas, "target_seconds": TARGET_SECONDS,
+                 "target_reads_per_sheet": TARGET_READS_PER_SHEET}
+    for mode in ("stamped", "unstamped"):
+        book = master_book(lines, cache)
+        book.add_sheet("汇总", [[None]])
+        calls = formulas_for(book, formulas)
+        udfs.reset()
+        recalc = _Recalculation(book, calls, mode == "stamped")
+        first, before = recalc()
+        cell = _amount_cell(book)
+        book.edit("收支明细", cell, (book.value("收支明细", cell) or 0) + 10_000)
+        edit, after = recalc()
+        edit["changed"] = sum(a != b for a, b in zip(before, after))
+        book.edit("汇总", "Z99", "备注")
+        other, again = recalc()
+        other["changed"] = sum(a != b for a, b in zip(after, again))
+        out[mode] = {"first": first, "edit": edit, "other": other}
+    return out
+
+
+def main() -> None:
+    args = [int(a) for a in sys.argv[1:3]]
+    figures = measure(*args)
+    print(f"{figures['formulas']} × BUDGET_SUM over {figures['lines']:,} lines, one recalculation "
+          f"(target ≤ {TARGET_SECONDS} s of Python, ≤ {TARGET_READS_PER_SHEET} read per sheet)")
+    print("| mode | recalculation | seconds | CPU seconds | reads | reads per sheet | cells read "
+          "| results changed |")
+    print("|---|---|---|---|---|---|---|---|")
+    for mode in ("stamped", "unstamped"):
+        for step, label in (("first", "first (index built)"), ("edit", "after an amount edit"),
+                            ("other", "after an unrelated edit")):
+            f = figures[mode][step]
+            print(f"| {'VBA stamp' if mode == 'stamped' else 'burst window'} | {label} | {f['seconds']:.3f} "
+                  f"| {f['cpu_seconds']:.3f} | {f['reads']} | {f['reads_per_sheet']} | {f['cells']:,} | {f.get('changed', '—')} |")
+
+
+if __name__ == "__main__":
+    main()
