@@ -166,15 +166,16 @@ def test_filled_template_flags_bad_lines_and_checks_control_numbers(soffice, tem
         {**good, "功能分类科目": f"2080101 {func['2080101']}", "经济分类科目": "302 01",
          "支出类型": "公用经费", "金额": 200.5},
         {**good, "功能分类科目": "2089998"},  # not in 科目表
+        {**good, "功能分类科目": "2089997 某新增科目"},  # not in 科目表, but named: accepted
         {**good, "功能分类科目": "2080799", "经济分类科目": "30299", "支出类型": "项目支出",
          "金额": 500},  # 项目支出 without 项目名称
         {**good, "经济分类科目": "30201", "金额": 300},  # 人员经费 on a 302 code
         {**good, "功能分类科目": "208 07 99", "经济分类科目": "30299", "支出类型": "项目支出",
          "项目名称": "就业补助项目", "资金来源": "财政专户", "金额": 700},
     ]
-    gpb = 1000 + 200.5 + 1000 + 500 + 300
+    gpb = 1000 + 200.5 + 1000 + 1000 + 500 + 300
     approved = {"一般公共预算（含上级转移支付）": gpb, "财政专户": 700,
-                "基本支出": 1000 + 200.5 + 1000 + 300 + 1,  # one yuan off
+                "基本支出": 1000 + 200.5 + 1000 + 1000 + 300 + 1,  # one yuan off
                 "项目支出": "1200"}  # a typed text is not a figure
     book = openpyxl.load_workbook(template_path)
     _fill(book, lines, approved)
@@ -183,7 +184,7 @@ def test_filled_template_flags_bad_lines_and_checks_control_numbers(soffice, tem
 
     _, values = recalculate(filled, tmp_path)
     flags = [values["收支明细"][f"{FLAG}{r}"].value or "" for r in range(2, len(lines) + 4)]
-    assert flags == ["", "", MESSAGES["func-unknown"][0], MESSAGES["project-missing"][0],
+    assert flags == ["", "", MESSAGES["func-unknown"][0], "", MESSAGES["project-missing"][0],
                      MESSAGES["mismatch-人员经费"][0], "", "", ""]
 
     control = values["控制数"]
@@ -202,17 +203,18 @@ def test_filled_template_flags_bad_lines_and_checks_control_numbers(soffice, tem
     recalculated = tmp_path / "recalculated.xlsx"
     master = read_master(str(recalculated))
     assert sorted((f.rule, f.cell) for f in master.findings) == [
-        ("func-code-unknown", "B4"), ("project-name-missing", "E5"), ("type-econ-mismatch", "C6")]
+        ("func-code-unknown", "B4"), ("func-code-unlisted", "B5"), ("project-name-missing", "E6"),
+        ("type-econ-mismatch", "C7")]
 
     # With the bad lines removed the master reads clean and builds its tables.
     fixed = openpyxl.load_workbook(recalculated)
-    for r in (4, 5, 6):
+    for r in (4, 6, 7):
         for name in LINE_COLUMNS:
             fixed["收支明细"][f"{COL[name]}{r}"] = None
     fixed.save(recalculated)
     master = read_master(str(recalculated))
-    assert master.findings == ()
-    assert sorted(ln.amount for ln in master.lines) == [20050, 70000, 100000]
+    assert [(f.rule, f.cell) for f in master.findings] == [("func-code-unlisted", "B5")]
+    assert sorted(ln.amount for ln in master.lines) == [20050, 70000, 100000, 100000]
     tables = build_tables(master)
     assert tables.tables
 

@@ -28,10 +28,11 @@ FUNC_LEN, ECON_LEN = 7, 5  # the reader wants 项-level 功能 and 款-level 经
 MESSAGES: dict[str, tuple[str, str]] = {
     "func-missing": ("未填功能分类科目", "填写 7 位功能分类科目编码。"),
     "func-unknown": ("功能分类科目不在科目表", "编码须为科目表中的项级（7 位）科目，如 2080101；请核对位数和编码。"
-                     f"确属新增科目的，请在“{DICT_SHEET}”表补充（类型填“功能”）。"),
+                     f"确属新增科目的，在编码后写上科目名称（如 2059999 其他教育支出），"
+                     f"或在“{DICT_SHEET}”表补充（类型填“功能”）。"),
     "econ-missing": ("未填经济分类科目", "填写 5 位部门预算支出经济分类科目编码。"),
-    "econ-unknown": ("经济分类科目不在科目表", "编码须为科目表中的款级（5 位）科目，如 30101；新增科目同样在"
-                     f"“{DICT_SHEET}”表补充（类型填“经济”）。"),
+    "econ-unknown": ("经济分类科目不在科目表", "编码须为科目表中的款级（5 位）科目，如 30101；新增科目在编码后写上名称，"
+                     f"或在“{DICT_SHEET}”表补充（类型填“经济”）。"),
     "type-missing": ("未填支出类型", "从下拉列表选择支出类型。"),
     "type-bad": ("支出类型须从下拉列表选择", "只能是 人员经费、公用经费 或 项目支出，多余的空格也会导致不一致。"),
     "project-missing": ("项目支出须填项目名称", "项目支出必须写明所属项目。"),
@@ -118,8 +119,10 @@ def _code_piece(key: str, length: int, kind: str, dim: str, codes: str) -> str:
     """
     code = f"LEFT({key},{length})"
     shape = f'LEN({key})>{length - 1},ISERR(FIND(MID({key}&"x",{length + 1},1),"0123456789"))'
+    # A code written with its name ("2059999 其他教育支出") is accepted even when no list has
+    # it, as the reader does: the tables print that name (with a warning from the reader).
     known = (f"OR(ISNUMBER(MATCH({code},{codes},0)),"
-             f'COUNTIFS(字典类型,"{kind}",字典编码,{code})>0)')
+             f'COUNTIFS(字典类型,"{kind}",字典编码,{code})>0,LEN({key})>{length})')
     return (f'IF({key}="","{MESSAGES[f"{dim}-missing"][0]}",'
             f'IF(AND({shape},{known}),"","{MESSAGES[f"{dim}-unknown"][0]}"))')
 
