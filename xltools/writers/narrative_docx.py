@@ -1,4 +1,4 @@
-"""The 情况说明 as .docx (python-docx), laid out like an official document (GB/T 9704).
+"""The narrative (情况说明) blocks in Word, laid out like an official document (GB/T 9704).
 
 A4 portrait, margins 37/35/28/26 mm, body in 仿宋 三号 (16 pt) on a fixed 28 pt line with a
 two-character first-line indent, 第X部分 and 一、 headings in 黑体, （一） headings in 楷体, the
@@ -7,10 +7,8 @@ Asian slot (w:eastAsia) as well as the Latin ones, in the styles and the documen
 Word, WPS and LibreOffice pick the font for Chinese text from w:eastAsia only, and python-docx's
 ``font.name`` does not set it.
 
-第二部分 refers to the disclosure workbook instead of repeating the tables as Word tables:
-the workbook is the published form of the tables (A4 landscape, multi-level headers repeated
-on every page, live 校验), twelve value columns do not fit a portrait page legibly, and a single
-source means the figures can never differ between two files (see narrative/overview.py).
+The styles are defined here once, for the Word template (templates/make_docx_template.py);
+the publication writer (publication_docx.py) opens the template and appends the blocks.
 
 Runs copied from the master (reasons, policy texts) carry the character style 底稿文字 and
 look like the body; gaps to fill carry 待填写 (yellow highlight, bold), so they are seen at a
@@ -26,9 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..atomic import atomic_path
 from ..narrative.document import Heading, NarrativeDoc, PageBreak, Paragraph, Placeholder, Quote
-from ..tables.engine import TableSet
 
 LATIN = "Times New Roman"
 BODY_FONT = "仿宋"
@@ -46,42 +42,28 @@ QUOTE_STYLE = "底稿文字"
 PLACEHOLDER_STYLE = "待填写"
 TITLE_STYLE = "说明标题"
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
+NARRATIVE_STYLES = ("Normal", TITLE_STYLE, QUOTE_STYLE, PLACEHOLDER_STYLE, *HEADING_STYLES.values())
 
 
-def narrative_output_name(ts: TableSet) -> str:
-    return f"{ts.entity}{ts.year}年{ts.kind}预算情况说明.docx"
+def style_ids(d) -> dict[str, str]:
+    """The ids of the styles the narrative uses, resolved once: python-docx scans every style
+    for each styled paragraph or run (by name, and again to see whether it is the default)."""
+    return {name: d.styles[name].style_id for name in NARRATIVE_STYLES}
 
 
-def write_narrative_docx(doc: NarrativeDoc, target: str) -> None:
-    """Write ``doc`` (narrative.build) to ``target``, completely or not at all."""
-    d = Document()
-    _page(d.sections[0])
-    _styles(d)
-    _footer(d.sections[0])
-    # python-docx scans every style for each styled paragraph or run (by name, and again to
-    # see whether it is the default); set the style ids on the XML instead, resolved once.
-    style = {name: d.styles[name].style_id for name in (TITLE_STYLE, QUOTE_STYLE, PLACEHOLDER_STYLE,
-                                                        *HEADING_STYLES.values())}
-    first_title = True
-    for block in doc.blocks:
-        if isinstance(block, Heading) and block.level == 0:
-            p = d.add_paragraph(block.text)
-            p._p.style = style[TITLE_STYLE]
-            if first_title:
-                p.paragraph_format.space_before = Pt(120)  # the cover's title sits low, as printed
-                first_title = False
-        elif isinstance(block, Heading):
-            d.add_paragraph(block.text)._p.style = style[HEADING_STYLES[block.level]]
-        elif isinstance(block, Paragraph):
-            _paragraph(d, block, style)
-        elif isinstance(block, PageBreak):
-            d.add_page_break()
-    props = d.core_properties
-    props.title = doc.title
-    props.author = doc.entity
-    props.language = "zh-CN"
-    with atomic_path(target) as tmp:
-        d.save(tmp)
+def write_block(d, block, style: dict[str, str], first_title: bool) -> None:
+    """Append one heading or paragraph of the narrative to ``d`` (before its last sectPr)."""
+    if isinstance(block, Heading) and block.level == 0:
+        p = d.add_paragraph(block.text)
+        p._p.style = style[TITLE_STYLE]
+        if first_title:
+            p.paragraph_format.space_before = Pt(120)  # the cover's title sits low, as printed
+    elif isinstance(block, Heading):
+        d.add_paragraph(block.text)._p.style = style[HEADING_STYLES[block.level]]
+    elif isinstance(block, Paragraph):
+        _paragraph(d, block, style)
+    elif isinstance(block, PageBreak):
+        d.add_page_break()
 
 
 def _paragraph(d, block: Paragraph, style: dict) -> None:
@@ -124,7 +106,7 @@ def _no_char_indent(p) -> None:
     ind.set(qn("w:firstLineChars"), "0")
 
 
-def _page(section) -> None:
+def portrait_page(section) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
@@ -160,7 +142,8 @@ def _char_indent(style, chars: int) -> None:
     ind.set(qn("w:firstLineChars"), str(chars * 100))
 
 
-def _styles(d) -> None:
+def narrative_styles(d) -> None:
+    """Define the narrative's styles in ``d`` (the Word template is made with them)."""
     styles = d.styles
     defaults = styles.element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -220,7 +203,8 @@ def _styles(d) -> None:
     placeholder.font.color.rgb = RGBColor(0xC0, 0, 0)
 
 
-def _footer(section) -> None:
+def page_footer(section) -> None:
+    """"— N —" centred: a PAGE field in the footer of ``section``."""
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.first_line_indent = Pt(0)
