@@ -2,8 +2,8 @@
 
 python-docx's table API copies a row for every ``add_row`` and walks the rows for every
 ``cell()``: quadratic in the rows, minutes for a 3,000-project document.  Here a table is a
-list of rows of ``Cell``s written straight to XML strings (linear, a few µs a cell) and
-parsed by lxml in one go.
+list of rows of ``Cell``s written straight to XML text (linear, a few µs a cell), which the
+publication writer puts into word/document.xml as text.
 
 A cell spans columns with ``span`` (w:gridSpan) and rows with ``vmerge`` — "restart" on the
 first row, "continue" on the rows below, which still need their (empty) cell, as Word
@@ -16,11 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from lxml import etree
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_WRAP = f'<w:body xmlns:w="{W_NS}">{{}}</w:body>'
-TWIPS_PER_MM = 1440 / 25.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +69,6 @@ def table_xml(widths_twips: list[int], rows: list[list[Cell]], header_rows: int,
         out.append('</w:tr>')
     out.append('</w:tbl>')
     return "".join(out)
-
-
-def parse_body(xml: str) -> list:
-    """Body-level elements (paragraphs, tables) from their XML text."""
-    return list(etree.fromstring(_WRAP.format(xml).encode("utf-8")))
 
 
 def paragraph_xml(text: str, style: str, *, outline: int | None = None, bold: bool = False) -> str:

@@ -17,7 +17,8 @@ glance and a reviewer can find every one with Word's style search.
 
 from __future__ import annotations
 
-from docx import Document
+from xml.sax.saxutils import escape
+
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -51,52 +52,44 @@ def style_ids(d) -> dict[str, str]:
     return {name: d.styles[name].style_id for name in NARRATIVE_STYLES}
 
 
-def write_block(d, block, style: dict[str, str], first_title: bool) -> None:
-    """Append one heading or paragraph of the narrative to ``d`` (before its last sectPr)."""
-    if isinstance(block, Heading) and block.level == 0:
-        p = d.add_paragraph(block.text)
-        p._p.style = style[TITLE_STYLE]
-        if first_title:
-            p.paragraph_format.space_before = Pt(120)  # the cover's title sits low, as printed
-    elif isinstance(block, Heading):
-        d.add_paragraph(block.text)._p.style = style[HEADING_STYLES[block.level]]
-    elif isinstance(block, Paragraph):
-        _paragraph(d, block, style)
-    elif isinstance(block, PageBreak):
-        d.add_page_break()
+def block_xml(block, style: dict[str, str], first_title: bool) -> str:
+    """One heading, paragraph or page break of the narrative as WordprocessingML text.
 
-
-def _paragraph(d, block: Paragraph, style: dict) -> None:
-    p = d.add_paragraph()
-    fmt = p.paragraph_format
+    Written as text, not through python-docx: its add_paragraph looks for the body's sectPr
+    among all the body's children on every call, which is quadratic in a long document."""
+    if isinstance(block, PageBreak):
+        return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+    if isinstance(block, Heading):
+        name = TITLE_STYLE if block.level == 0 else HEADING_STYLES[block.level]
+        # the cover's title sits low, as printed (120 pt before)
+        extra = '<w:spacing w:before="2400"/>' if block.level == 0 and first_title else ""
+        return f'<w:p><w:pPr><w:pStyle w:val="{style[name]}"/>{extra}</w:pPr>{_run(block.text)}</w:p>'
+    ppr = ""
     if block.align == "table":
-        fmt.first_line_indent = Pt(0)
-        fmt.left_indent = Pt(32)
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        _no_char_indent(p)
+        ppr = '<w:ind w:left="640" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="left"/>'
     elif block.align in ("toc1", "toc2"):
         # 目录 in 四号 on a tighter line; a section's wrapped line hangs under its text.
-        fmt.line_spacing = TOC_LINE
-        fmt.left_indent = Pt(0) if block.align == "toc1" else 2 * TOC_SIZE
-        fmt.first_line_indent = Pt(0) if block.align == "toc1" else -TOC_SIZE
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        _no_char_indent(p)
-    elif block.align in ("center", "right"):
-        fmt.first_line_indent = Pt(0)
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER if block.align == "center" else WD_ALIGN_PARAGRAPH.RIGHT
-        _no_char_indent(p)
-        if block.align == "right":
-            fmt.space_before = Pt(28)
+        hang = '' if block.align == "toc1" else ' w:left="560" w:hanging="280" w:hangingChars="0"'
+        ppr = (f'<w:spacing w:line="480" w:lineRule="exact"/><w:ind{hang} w:firstLine="0" '
+               'w:firstLineChars="0"/><w:jc w:val="left"/>')
+    elif block.align == "center":
+        ppr = '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/>'
+    elif block.align == "right":
+        ppr = '<w:spacing w:before="560"/><w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/>'
+    runs = []
     for part in block.parts:
         if isinstance(part, Placeholder):
-            p.add_run(part.text)._r.style = style[PLACEHOLDER_STYLE]
+            runs.append(_run(part.text, style[PLACEHOLDER_STYLE]))
         elif isinstance(part, Quote):
-            p.add_run(part.text)._r.style = style[QUOTE_STYLE]
+            runs.append(_run(part.text, style[QUOTE_STYLE]))
         else:
-            p.add_run(part)
-    if block.align in ("toc1", "toc2"):
-        for run in p.runs:
-            run.font.size = TOC_SIZE
+            runs.append(_run(part))
+    return f'<w:p>{"<w:pPr>" + ppr + "</w:pPr>" if ppr else ""}{"".join(runs)}</w:p>'
+
+
+def _run(text: str, char_style: str | None = None) -> str:
+    rpr = f'<w:rPr><w:rStyle w:val="{char_style}"/></w:rPr>' if char_style else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
 
 
 def _no_char_indent(p) -> None:

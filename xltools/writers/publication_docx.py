@@ -15,9 +15,11 @@ document asks for on opening (w:updateFields).
 from __future__ import annotations
 
 import copy
+import zipfile
 from xml.sax.saxutils import escape
 
 from docx.oxml.ns import qn
+from lxml import etree
 
 from ..atomic import atomic_path
 from ..narrative.inputs import cn_number
@@ -25,14 +27,15 @@ from ..narrative.document import Heading, NarrativeDoc, PageBreak, Paragraph, Pe
 from ..performance.model import PerformanceData
 from ..tables.engine import TableSet
 from ..tables.profiles import PROFILES
-from .docx_table import TWIPS_PER_MM, parse_body, paragraph_xml, proportional, table_xml
-from .narrative_docx import style_ids, write_block
+from .docx_table import paragraph_xml, proportional, table_xml
+from .narrative_docx import block_xml, style_ids
 from .publication_performance import overall_rows, project_rows
 from .publication_styles import (CELL_STYLES, TABLE_MAKER, TABLE_NO, TABLE_NOTE, TABLE_TITLE,
                                  TOC_LEVELS, TOC_TITLE, open_template)
 from .publication_tables import body_rows, column_weights, header_rows, is_landscape, table_layout
 
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
+_MARK = "<!--xltools-body-->"
 
 
 def publication_output_name(ts: TableSet) -> str:
@@ -59,8 +62,26 @@ def write_publication_docx(story: NarrativeDoc, ts: TableSet, perf: PerformanceD
     props.title = f"{ts.entity}{ts.year}年{ts.kind}预算公开"
     props.author = ts.entity
     props.language = "zh-CN"
+    # The body is text until here: lxml takes seconds to move a large parsed table into
+    # another document, so python-docx saves the package around a marker and the body's
+    # text takes the marker's place in word/document.xml.
+    body = "".join(writer.parts)
     with atomic_path(target) as tmp:
         d.save(tmp)
+        _fill_body(tmp, body)
+
+
+def _fill_body(path: str, body: str) -> None:
+    with zipfile.ZipFile(path) as z:
+        entries = [(info, z.read(info.filename)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                if text.count(_MARK) != 1:
+                    raise ValueError("document.xml lost the body marker")
+                data = text.replace(_MARK, body).encode("utf-8")
+            z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 class _Writer:
@@ -71,6 +92,8 @@ class _Writer:
         for child in list(body):
             if child is not self.final:
                 body.remove(child)
+        self.final.addprevious(etree.Comment(_MARK[4:-3]))
+        self.parts: list[str] = []
         # The template's section: page size, margins and the footer every numbered page uses.
         self.base = copy.deepcopy(self.final)
         self.style = style_ids(d)
@@ -117,17 +140,16 @@ class _Writer:
                 if isinstance(block, Heading) and block.level == 1 and self.landscape:
                     self._section_break(numbered=True)
                     self.landscape = False
-                write_block(self.d, block, self.style, first_title)
+                self.parts.append(block_xml(block, self.style, first_title))
                 if isinstance(block, Heading) and block.level == 0:
                     first_title = False
-                self.last_part_heading = (self.final.getprevious()
+                self.last_part_heading = (len(self.parts) - 1
                                           if isinstance(block, Heading) and block.level == 1 else None)
         self._finish_section(self.final, self.landscape, numbered=True)
         self._settings()
 
     def _append(self, xml: str) -> None:
-        for el in parse_body(xml):
-            self.final.addprevious(el)
+        self.parts.append(xml)
 
     # -- sections --------------------------------------------------------------------------------
 
@@ -156,13 +178,16 @@ class _Writer:
             pg.addnext(sp.makeelement(qn("w:pgNumType"), {qn("w:start"): "1"}))
             self.started = True
 
-    def _section_break(self, numbered: bool, before=None) -> None:
-        """End the current section here (or just before ``before``)."""
-        p = parse_body('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" '
-                       'w:lineRule="exact"/><w:ind w:firstLine="0" w:firstLineChars="0"/>'
-                       '</w:pPr></w:p>')[0]
-        p.find(qn("w:pPr")).append(self._sect_pr(self.landscape, numbered))
-        (before if before is not None else self.final).addprevious(p)
+    def _section_break(self, numbered: bool, before: int | None = None) -> None:
+        """End the current section here (or just before part number ``before``)."""
+        sp = etree.tostring(self._sect_pr(self.landscape, numbered), encoding="unicode")
+        # the sectPr comes out with its own namespace declarations: harmless, and the same prefix
+        p = ('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+             f'<w:ind w:firstLine="0" w:firstLineChars="0"/>{sp}</w:pPr></w:p>')
+        if before is None:
+            self.parts.append(p)
+        else:
+            self.parts.insert(before, p)
 
     # -- 目录 ------------------------------------------------------------------------------------
 
