@@ -36,7 +36,7 @@ def is_landscape(lay: Layout) -> bool:
 
 # A Word table is as wide as its page, not as wide as its Excel columns: codes get enough room
 # never to wrap ("208" broken over two lines), names a little less than in the workbook.
-_WORD_WIDTHS = {"@class": 8, "@kuan": 6.5, "@xiang": 6.5, "@name": 24, "@project": 26}
+_WORD_WIDTHS = {"@class": 8, "@kuan": 6.5, "@xiang": 6.5, "@name": 20, "@project": 24}
 
 
 def column_weights(lay: Layout) -> list[float]:
