@@ -315,6 +315,10 @@ def test_pdf_a4_toc_numbers_are_the_pages_the_parts_start_on(soffice, name, tmp_
     sizes = pdf_page_sizes(pdf)
     pages = pdf_pages(pdf)
     assert len(sizes) == len(pages) and all("(A4" in s for s in sizes), sizes
+    import subprocess
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+    assert rows and all(r[-5] == "yes" for r in rows), fonts  # every font embedded
     first_part = next(i for i, p in enumerate(pages) if p.strip().startswith("第一部分"))
     assert all(footer_number(p) is None for p in pages[:first_part])  # 封面, 目录 unnumbered
     assert [footer_number(p) for p in pages[first_part:]] == list(range(1, len(pages) - first_part + 1))

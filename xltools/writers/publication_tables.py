@@ -93,11 +93,12 @@ def body_rows(table: TableResult, lay: Layout, profile: Profile,
     if table.key == "T_three_public" and not profile.total_first:
         indexed = indexed[1:] + indexed[:1]
     out = []
+    leaves = lay.leaves  # a property that walks the tree: once, not per row
     for _, (r, vals) in indexed:
         bold = r.kind in ("total", "unit") or r.fixed_key == "total"
         parts = dict(zip(CODE_PARTS, _split(r.code if r.kind in ("class", "project") else None)))
         cells = []
-        for leaf in lay.leaves:
+        for leaf in leaves:
             key = leaf.key
             if isinstance(key, tuple):
                 cells.append(Cell(wan_text(vals.get(key[1])), NUMBER, bold=bold))
