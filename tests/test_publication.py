@@ -201,6 +201,8 @@ def test_front_matter_unnumbered_then_page_one(tmp_path):
     starts = [s._sectPr.find(qn("w:pgNumType")) for s in sections[1:]]
     assert [s.get(qn("w:start")) if s is not None else None for s in starts][0] == "1"
     assert all(s is None for s in starts[1:])  # numbers run on
+    tags = [el.tag.split("}")[1] for el in sections[1]._sectPr]
+    assert tags.index("pgMar") < tags.index("pgNumType")  # Word rejects sectPr children out of order
     assert all(s._sectPr.find(qn("w:footerReference")) is not None for s in sections[1:])
     assert any(s.orientation == 1 for s in sections)  # wide tables are landscape
 

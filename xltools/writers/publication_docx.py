@@ -175,7 +175,10 @@ class _Writer:
             sp.remove(start)
         if numbered and not self.started:
             # page 1 is the first page of 第一部分: the first numbered section restarts at 1
-            pg.addnext(sp.makeelement(qn("w:pgNumType"), {qn("w:start"): "1"}))
+            num = sp.makeelement(qn("w:pgNumType"), {qn("w:start"): "1"})
+            # the schema's order: after pgSz, pgMar, paperSrc, pgBorders, lnNumType
+            after = [sp.find(qn(f"w:{tag}")) for tag in ("pgSz", "pgMar", "paperSrc", "pgBorders", "lnNumType")]
+            [el for el in after if el is not None][-1].addnext(num)
             self.started = True
 
     def _section_break(self, numbered: bool, before: int | None = None) -> None:
