@@ -26,7 +26,7 @@ from xltools.writers.performance_workbook import write_performance_workbook
 from xltools.writers.publication_docx import publication_output_name, toc_entries, write_publication_docx
 from xltools.writers.publication_styles import (PUBLICATION_STYLES, TemplateError, default_template,
                                                 make_template, open_template)
-from xltools.writers.publication_tables import table_layout
+from xltools.writers.publication_tables import is_landscape, table_layout
 from xltools.writers.tables_json import tables_dict
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -95,6 +95,9 @@ def test_every_table_is_a_word_table_under_its_title_with_the_json_figures(name,
     assert [p[:4] for p in parts] == ["第一部分", "第二部分", "第三部分", "第四部分"]
     tables = tables_dict(ts)["tables"]
     profile = PROFILES[ts.profile]
+    sect = Document(str(target)).sections[-1]  # the template's page: portrait, its margins
+    portrait = sect.page_width.twips - sect.left_margin.twips - sect.right_margin.twips
+    widths = {False: portrait, True: sect.page_height.twips - sect.left_margin.twips - sect.right_margin.twips}
     position = 0
     for key, table in tables.items():
         at = next(i for i in range(position, len(items))
@@ -108,6 +111,8 @@ def test_every_table_is_a_word_table_under_its_title_with_the_json_figures(name,
         trs = list(tbl.iterchildren(qn("w:tr")))
         repeated = [tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None for tr in trs]
         assert repeated == [True] * heads + [False] * (len(trs) - heads), f"表{table['no']} header"
+        grid = sum(int(g.get(qn("w:w"))) for g in tbl.iter(qn("w:gridCol")))
+        assert grid == widths[is_landscape(lay)], f"表{table['no']} is not exactly one page wide"
         body = table_rows(tbl)[heads:]
         assert all(len(r) == len(lay.leaves) for r in body), f"表{table['no']}: a cell per column"
         printed = Counter(text for row in body for text, _ in row if MONEY.match(text))
