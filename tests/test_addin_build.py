@@ -172,7 +172,7 @@ def test_every_button_has_a_dispatch_entry_and_a_vba_callback():
     buttons = _buttons()
     ids = [b.get("id") for b in buttons]
     assert sorted(ids) == sorted(ribbon.ENTRIES)
-    assert [b.get("label") for b in buttons] == ["生成公开表", "校验", "导出绩效目标表", "导出情况说明",
+    assert [b.get("label") for b in buttons] == ["生成公开表", "校验", "导出绩效目标表", "导出预算公开文档",
                                                  "新建底稿"]
     callbacks = {f"{module}.{sub}" for module, text in bas_modules().items()
                  for sub in re.findall(r"^Public Sub (\w+)\(control As Object\)", text, re.M)}

@@ -40,7 +40,7 @@ def test_build_writes_the_tables_workbook_and_leaves_the_master_alone(tmp_path: 
     # both outputs, and no temporary file left
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [out.name, "昌吉市人力资源和社会保障局2026年部门绩效目标表.xlsx",
-         "昌吉市人力资源和社会保障局2026年部门预算情况说明.docx"])
+         "昌吉市人力资源和社会保障局2026年部门预算公开.docx"])
 
 
 def test_build_refuses_to_overwrite_without_force(tmp_path: Path):
@@ -84,11 +84,11 @@ def test_demo_builds_every_sample(tmp_path: Path):
     assert run.returncode == 0, run.stderr
     built = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert built == ["乌鲁木齐市米东区人力资源和社会保障局2024年单位绩效目标表.xlsx",
+                     "乌鲁木齐市米东区人力资源和社会保障局2024年单位预算公开.docx",
                      "乌鲁木齐市米东区人力资源和社会保障局2024年单位预算公开表.xlsx",
-                     "乌鲁木齐市米东区人力资源和社会保障局2024年单位预算情况说明.docx",
                      "昌吉市人力资源和社会保障局2026年部门绩效目标表.xlsx",
-                     "昌吉市人力资源和社会保障局2026年部门预算公开表.xlsx",
-                     "昌吉市人力资源和社会保障局2026年部门预算情况说明.docx"]
+                     "昌吉市人力资源和社会保障局2026年部门预算公开.docx",
+                     "昌吉市人力资源和社会保障局2026年部门预算公开表.xlsx"]
     assert run.stdout.count("校验通过") == 2
 
 

@@ -169,7 +169,7 @@ def test_pdf_is_a4_one_page_wide_with_titles_in_order_and_repeated_headers(soffi
         run = xltools("build", str(master), "-o", str(tmp_path / "out"), "--pdf")
         assert run.returncode == 0, run.stderr
     pdfs = sorted((tmp_path / "out").glob("*预算公开表.pdf"))
-    assert len(list((tmp_path / "out").glob("*情况说明.pdf"))) == 2  # --pdf converts the narrative too
+    assert len(list((tmp_path / "out").glob("*预算公开.pdf"))) == 2  # --pdf prints the document too
     assert len(pdfs) == 2
     for pdf in pdfs:
         sizes = pdf_page_sizes(pdf)

@@ -174,20 +174,22 @@ def test_export_performance_writes_the_build_s_performance_workbook(tmp_path: Pa
     assert cells(live_dir / name) == cells(cli_dir / name)
 
 
-def test_export_narrative_writes_the_docx_of_the_core(tmp_path: Path):
-    from xltools import narrative
+def test_export_narrative_writes_the_publication_of_the_core(tmp_path: Path):
+    from xltools import narrative, performance
     from xltools.tables import build_tables
-    from xltools.writers.narrative_docx import write_narrative_docx
+    from xltools.writers.publication_docx import write_publication_docx
 
     fixture = FIXTURES[-1]
     outcome = ribbon.export_narrative(fixture_book(tmp_path, fixture))
     assert outcome.ok and len(outcome.files) == 1
-    assert outcome.files[0].endswith("预算情况说明.docx")
+    assert outcome.files[0].endswith("预算公开.docx")
     master = read_master(str(fixture / "master.xlsx"))
-    doc, findings = narrative.build(master, build_tables(master))
-    write_narrative_docx(doc, str(tmp_path / "direct.docx"))
+    ts = build_tables(master)
+    perf, perf_findings = performance.build(master, ts)
+    doc, findings = narrative.build(master, ts)
+    write_publication_docx(doc, ts, perf, str(tmp_path / "direct.docx"))
     assert paragraphs(outcome.files[0]) == paragraphs(tmp_path / "direct.docx")
-    assert sorted(map(str, outcome.findings)) == sorted(map(str, findings))
+    assert sorted(map(str, outcome.findings)) == sorted(map(str, perf_findings + findings))
 
 
 def test_new_master_never_overwrites(tmp_path: Path):

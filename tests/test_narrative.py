@@ -31,8 +31,9 @@ from xltools.narrative.prior import Comparison
 from xltools.narrative import wording
 from xltools.reader import read_master
 from xltools.tables import build_tables
-from xltools.writers.narrative_docx import (PLACEHOLDER_STYLE, QUOTE_STYLE, narrative_output_name,
-                                            write_narrative_docx)
+from xltools import performance
+from xltools.writers.narrative_docx import PLACEHOLDER_STYLE, QUOTE_STYLE
+from xltools.writers.publication_docx import publication_output_name, write_publication_docx
 from xltools.writers.tables_json import tables_dict
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -165,8 +166,8 @@ def build_fixture(name: str, tmp_path: Path):
     assert master.info is not None, [str(f) for f in master.findings]
     ts = build_tables(master)
     doc, findings = build(master, ts)
-    target = tmp_path / narrative_output_name(ts)
-    write_narrative_docx(doc, str(target))
+    target = tmp_path / publication_output_name(ts)
+    write_publication_docx(doc, ts, performance.build(master, ts)[0], str(target))
     return path, ts, doc, findings, target
 
 
@@ -503,7 +504,7 @@ def test_other_matters_and_staffing(make_master):
 
 def test_docx_layout(tmp_path):
     _, ts, doc, _, target = build_fixture("003_1c0f00ae3f1a4bcd", tmp_path)
-    assert target.name == "昌吉市人力资源和社会保障局2026年部门预算情况说明.docx"
+    assert target.name == "昌吉市人力资源和社会保障局2026年部门预算公开.docx"
     d = Document(str(target))
     sec = d.sections[0]
     assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)  # stored in twips
@@ -521,7 +522,7 @@ def test_docx_layout(tmp_path):
     assert len(holders) == len(doc.placeholders()) > 0
     assert all(r.text.startswith("【") for r in holders)
     assert sum(1 for r in runs if r.style is not None and r.style.name == QUOTE_STYLE) > 20
-    assert d.core_properties.title == "昌吉市人力资源和社会保障局2026年部门预算情况说明"
+    assert d.core_properties.title == "昌吉市人力资源和社会保障局2026年部门预算公开"
 
 
 def test_libreoffice_renders_a4_with_the_headings(soffice, tmp_path):

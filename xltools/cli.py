@@ -20,6 +20,7 @@ from .atomic import OutputError, write_text
 from . import pipeline
 from .findings import Severity, summary
 from .office import OfficeError, find_soffice
+from .writers.publication_styles import TemplateError
 from .reader import ReadError, read_master
 from .tables import build_tables
 from .writers.tables_json import dumps
@@ -59,7 +60,7 @@ def _load(master_path: str):
 
 
 def build_outputs(master_path: str, outdir: str, force: bool, pdf: bool = False,
-                  prior_path: str | None = None):
+                  prior_path: str | None = None, template: str | None = None):
     """Read, check and write every output of a master; returns (tables, files, findings).
 
     Raises Failure when the master has errors (nothing is written then)."""
@@ -75,8 +76,10 @@ def build_outputs(master_path: str, outdir: str, force: bool, pdf: bool = False,
                 raise Failure(f"“{target}”已存在。如要覆盖，请加 --force。", EXIT_UNREADABLE)
 
     try:
-        return pipeline.write_outputs(master, outdir, prior=prior, pdf=pdf,
+        return pipeline.write_outputs(master, outdir, prior=prior, pdf=pdf, template=template,
                                       before_write=refuse_overwrite)
+    except TemplateError as exc:
+        raise Failure(str(exc), EXIT_UNREADABLE) from None
     except OfficeError as exc:
         raise Failure(f"Excel 和 Word 文件已生成，但 PDF 没有生成：{exc}", EXIT_UNREADABLE) from None
 
@@ -94,11 +97,14 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.argument("master", type=click.Path(dir_okay=False))
 @click.option("-o", "--outdir", default="output", show_default=True, help="输出文件夹")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件")
-@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成公开表和情况说明的 PDF")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成公开表和预算公开文档的 PDF")
 @click.option("--prior", type=click.Path(dir_okay=False), help="上年的预算底稿：情况说明的上年数由它计算")
-def build(master: str, outdir: str, force: bool, pdf: bool, prior: str | None) -> None:
-    """由底稿生成预算公开表、绩效目标表和情况说明。"""
-    _, files, findings = build_outputs(master, outdir, force, pdf, prior)
+@click.option("--template", type=click.Path(dir_okay=False),
+              help="预算公开文档的 Word 模板（默认：基本信息“公开模板”，否则自带的 templates/预算公开模板.docx）")
+def build(master: str, outdir: str, force: bool, pdf: bool, prior: str | None,
+          template: str | None) -> None:
+    """由底稿生成预算公开表、绩效目标表和预算公开文档（.docx）。"""
+    _, files, findings = build_outputs(master, outdir, force, pdf, prior, template)
     _print_findings(findings)
     for f in files:
         click.echo(f"已生成：{f}")

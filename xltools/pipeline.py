@@ -16,12 +16,13 @@ from .audit.structure import structure_findings
 from .checks.identities import check_tables
 from .findings import Finding, Severity
 from .model import Master
-from .office import to_pdf
 from .tables import build_tables
 from .tables.engine import TableSet
 from .writers.disclosure_pdf import pdf_name, write_disclosure_pdf
 from .writers.disclosure_workbook import output_name, write_disclosure_workbook
-from .writers.narrative_docx import narrative_output_name, write_narrative_docx
+from .writers.publication_docx import publication_output_name, toc_entries, write_publication_docx
+from .writers.publication_pdf import write_publication_pdf
+from .writers.publication_styles import open_template
 from .writers.performance_workbook import performance_output_name, write_performance_workbook
 from .writers.tables_json import tables_dict
 
@@ -59,9 +60,24 @@ def check_disclosure(sheets) -> tuple[list[Finding], dict[str, str]]:
     return findings, {t.sheet: t.title for t in d.tables.values()}
 
 
+TEMPLATE_KEY = "公开模板"
+
+
+def publication_template(master: Master) -> str | None:
+    """基本信息 “公开模板”: a Word template, relative to the master's folder."""
+    value = master.info.extra.get(TEMPLATE_KEY) if master.info is not None else None
+    if value is None or not str(value).strip():
+        return None
+    path = str(value).strip()
+    if not os.path.isabs(path) and master.path:
+        path = os.path.join(os.path.dirname(os.path.abspath(master.path)), path)
+    return path
+
+
 def output_paths(ts: TableSet, outdir: str, pdf: bool) -> list[str]:
-    """公开表.xlsx, 绩效目标表.xlsx, 情况说明.docx, then with ``pdf`` the two PDFs."""
-    docx = os.path.join(outdir, narrative_output_name(ts))
+    """公开表.xlsx, 绩效目标表.xlsx, 预算公开.docx (the whole published document), then with
+    ``pdf`` the tables' PDF and the document's."""
+    docx = os.path.join(outdir, publication_output_name(ts))
     paths = [os.path.join(outdir, output_name(ts)), os.path.join(outdir, performance_output_name(ts)),
              docx]
     if pdf:
@@ -70,25 +86,33 @@ def output_paths(ts: TableSet, outdir: str, pdf: bool) -> list[str]:
 
 
 def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, pdf: bool = False,
-                  before_write: Callable[[list[str]], None] | None = None
+                  template: str | None = None, before_write: Callable[[list[str]], None] | None = None
                   ) -> tuple[TableSet, list[str], list[Finding]]:
     """Build everything from a usable master and write it; returns (tables, files, findings).
 
     ``before_write(paths)`` runs once every figure is computed and before any file is
     written: the command line refuses to overwrite there, the add-in closes open copies.
     PDFs come last, so a missing LibreOffice leaves the Excel and Word files complete.
+    ``template``: the Word template of the document (default: 基本信息 “公开模板”, else
+    templates/预算公开模板.docx).
     """
     ts, findings = tables_with_checks(master)
     perf, perf_findings = performance.build(master, ts)
     story, story_findings = narrative.build(master, ts, prior)
     findings += perf_findings + story_findings
     paths = output_paths(ts, outdir, pdf)
+    template = template or publication_template(master)
+    open_template(template)  # a template that cannot be used stops the build before any file is written
     if before_write is not None:
         before_write(paths)
     write_disclosure_workbook(ts, paths[0])
     write_performance_workbook(master, ts, perf, paths[1])
-    write_narrative_docx(story, paths[2])
+
+    def document(target: str, pages=None) -> None:
+        write_publication_docx(story, ts, perf, target, template=template, pages=pages)
+
+    document(paths[2])
     if pdf:
         write_disclosure_pdf(ts, paths[3])
-        to_pdf(paths[2], paths[4])
+        write_publication_pdf(document, toc_entries(story), paths[2], paths[4])
     return ts, paths, findings

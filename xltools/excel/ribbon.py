@@ -24,6 +24,7 @@ from ..reader.master import LINES_SHEET
 from ..tables import build_tables
 from ..writers.check_report import ordered, write_report_workbook
 from ..writers.performance_workbook import performance_output_name, write_performance_workbook
+from ..writers.publication_styles import TemplateError
 from ..writers.template import write_template
 from .book import BookSheets, folder, label, output_folder, read_live_master
 from ..pipeline import check_disclosure, check_master, usable, write_outputs
@@ -99,6 +100,8 @@ def generate_tables(book, host: Host | None = None) -> Outcome:
         _, files, findings = write_outputs(
             master, str(output_folder(book)),
             before_write=lambda paths: [host.release(p) for p in paths])
+    except TemplateError as exc:  # 基本信息 “公开模板” names a template that cannot be used
+        return Outcome(False, str(exc), [], list(master.findings))
     except OSError as exc:
         return _not_written(exc, list(master.findings))
     return Outcome(True, _written(files, findings), files, findings)
@@ -144,6 +147,8 @@ def _export_one(book, host: Host | None, make) -> Outcome:
     host.release(target)
     try:
         write(target)
+    except TemplateError as exc:
+        return Outcome(False, str(exc), [], findings)
     except OSError as exc:
         return _not_written(exc, findings)
     return Outcome(True, _written([target], findings), [target], findings)
@@ -162,13 +167,18 @@ def export_performance(book, host: Host | None = None) -> Outcome:
 
 
 def export_narrative(book, host: Host | None = None) -> Outcome:
-    """导出情况说明: the 预算情况说明 as .docx, every figure from the tables."""
-    from .. import narrative
-    from ..writers.narrative_docx import narrative_output_name, write_narrative_docx
+    """导出预算公开文档: the whole published document (.docx) — 封面, 目录, the four parts with
+    the tables and 绩效目标表 as Word tables — every figure from the tables."""
+    from .. import narrative, performance
+    from ..pipeline import publication_template
+    from ..writers.publication_docx import publication_output_name, write_publication_docx
 
     def make(master, ts):
-        doc, findings = narrative.build(master, ts)
-        return narrative_output_name(ts), findings, lambda target: write_narrative_docx(doc, target)
+        perf, perf_findings = performance.build(master, ts)
+        story, findings = narrative.build(master, ts)
+        return (publication_output_name(ts), perf_findings + findings,
+                lambda target: write_publication_docx(story, ts, perf, target,
+                                                      template=publication_template(master)))
 
     return _export_one(book, host, make)
 
@@ -202,7 +212,7 @@ ENTRIES: dict[str, Callable[..., Outcome]] = {
 }
 
 TITLES = {"xltools_build": "生成公开表", "xltools_check": "校验", "xltools_performance": "导出绩效目标表",
-          "xltools_narrative": "导出情况说明", "xltools_template": "新建底稿"}
+          "xltools_narrative": "导出预算公开文档", "xltools_template": "新建底稿"}
 
 
 def dispatch(control_id: str) -> None:

@@ -60,7 +60,21 @@ class PageBreak:
     pass
 
 
-Block = Heading | Paragraph | PageBreak
+@dataclass(frozen=True, slots=True)
+class TableSlot:
+    """Where 第二部分 prints 表``no`` (a writer puts the table there, under its 表N and title)."""
+
+    no: int
+    title: str
+    empty: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PerformanceSlot:
+    """Where the 部门整体 and 项目支出 绩效目标表 go (after 预算绩效情况, as published)."""
+
+
+Block = Heading | Paragraph | PageBreak | TableSlot | PerformanceSlot
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from . import checks
 from . import wording as w
-from .document import Block, Heading, Part, Placeholder, Quote, para
+from .document import Block, Heading, Part, PerformanceSlot, Placeholder, Quote, para
 from .inputs import Inputs
 from .matters import PROCUREMENT, VEHICLE_FUNDS
 from .prior import RUNNING, RUNNING_TOTAL, compare
@@ -122,7 +122,7 @@ def performance(inp: Inputs) -> list[Block]:
         f"{inp.year}年，本{inp.kind}预算绩效管理整体预算绩效目标1个，涉及预算金额"
         f"{w.wan(f.income.get('income_grand_total', 0))}；当年财政拨款项目{fiscal_n}个，涉及预算金额"
         f"{w.wan(fiscal_amount)}；当年非财政拨款项目{other_n}个，涉及预算金额{w.wan(other_amount)}。"
-        f"{inp.kind}整体绩效目标表和项目支出绩效目标表见《{inp.performance_file}》。")]
+        "具体情况见下表："), PerformanceSlot()]
 
 
 def other(inp: Inputs) -> list[Block]:

@@ -1,17 +1,15 @@
 """The parts around 第三部分: the cover and 目录, 第一部分 概况, 第二部分 (the tables, by reference),
 第四部分 名词解释 and the signature.
 
-第二部分 names the tables and the workbook that holds them instead of repeating them as Word
-tables: the workbook is the published form of the tables (A4 landscape, multi-level headers
-repeated on every page, live 校验), a 12-column table does not fit a portrait page legibly,
-and one source for every figure means the tables can never differ between two files.
+第二部分 holds a slot per table: the publication writer prints each table there as a Word
+table, from the same computed tables as the workbook, so the figures cannot differ.
 """
 
 from __future__ import annotations
 
 from ..money import AmountError, parse_amount
 from . import checks
-from .document import Block, Heading, PageBreak, Paragraph, Part, Placeholder, Quote, para
+from .document import Block, Heading, PageBreak, Paragraph, Part, Placeholder, Quote, TableSlot, para
 from .inputs import Inputs, cn_number
 from . import wording as w
 
@@ -25,8 +23,8 @@ def cover_and_contents(inp: Inputs, body: list[Block]) -> list[Block]:
     for b in body:
         if isinstance(b, Heading) and b.level in (1, 2):
             blocks.append(para(b.text, align="toc1" if b.level == 1 else "toc2"))
-        if isinstance(b, Paragraph) and b.align == "table":
-            blocks.append(para(b.text, align="toc2"))
+        if isinstance(b, TableSlot):
+            blocks.append(para(f"{cn_number(b.no)}、{b.title}", align="toc2"))
     return blocks
 
 
@@ -103,15 +101,8 @@ def _staffing(inp: Inputs) -> Paragraph:
 
 
 def part_two(inp: Inputs) -> list[Block]:
-    tables = inp.figures.tables
-    blocks: list[Block] = [
-        Heading(f"第二部分 {inp.year}年{inp.kind}预算公开表", 1),
-        para(f"{inp.entity}{inp.year}年{inp.kind}预算公开表共{len(tables)}张，见同时公开的"
-             f"《{inp.tables_file}》（金额单位：万元）："),
-    ]
-    for t in tables:
-        blocks.append(para(f"{cn_number(t.no)}、{t.title}" + ("（空表）" if t.empty else ""),
-                           align="table"))
+    blocks: list[Block] = [Heading(f"第二部分 {inp.year}年{inp.kind}预算公开表", 1)]
+    blocks += [TableSlot(t.no, t.title, t.empty) for t in inp.figures.tables]
     return blocks
 
 

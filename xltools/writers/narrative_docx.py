@@ -1,4 +1,4 @@
-"""The 情况说明 as .docx (python-docx), laid out like an official document (GB/T 9704).
+"""The narrative (情况说明) blocks in Word, laid out like an official document (GB/T 9704).
 
 A4 portrait, margins 37/35/28/26 mm, body in 仿宋 三号 (16 pt) on a fixed 28 pt line with a
 two-character first-line indent, 第X部分 and 一、 headings in 黑体, （一） headings in 楷体, the
@@ -7,10 +7,8 @@ Asian slot (w:eastAsia) as well as the Latin ones, in the styles and the documen
 Word, WPS and LibreOffice pick the font for Chinese text from w:eastAsia only, and python-docx's
 ``font.name`` does not set it.
 
-第二部分 refers to the disclosure workbook instead of repeating the tables as Word tables:
-the workbook is the published form of the tables (A4 landscape, multi-level headers repeated
-on every page, live 校验), twelve value columns do not fit a portrait page legibly, and a single
-source means the figures can never differ between two files (see narrative/overview.py).
+The styles are defined here once, for the Word template (templates/make_docx_template.py);
+the publication writer (publication_docx.py) opens the template and appends the blocks.
 
 Runs copied from the master (reasons, policy texts) carry the character style 底稿文字 and
 look like the body; gaps to fill carry 待填写 (yellow highlight, bold), so they are seen at a
@@ -19,16 +17,15 @@ glance and a reviewer can find every one with Word's style search.
 
 from __future__ import annotations
 
-from docx import Document
+from xml.sax.saxutils import escape
+
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..atomic import atomic_path
 from ..narrative.document import Heading, NarrativeDoc, PageBreak, Paragraph, Placeholder, Quote
-from ..tables.engine import TableSet
 
 LATIN = "Times New Roman"
 BODY_FONT = "仿宋"
@@ -46,75 +43,53 @@ QUOTE_STYLE = "底稿文字"
 PLACEHOLDER_STYLE = "待填写"
 TITLE_STYLE = "说明标题"
 HEADING_STYLES = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
+NARRATIVE_STYLES = ("Normal", TITLE_STYLE, QUOTE_STYLE, PLACEHOLDER_STYLE, *HEADING_STYLES.values())
 
 
-def narrative_output_name(ts: TableSet) -> str:
-    return f"{ts.entity}{ts.year}年{ts.kind}预算情况说明.docx"
+def style_ids(d) -> dict[str, str]:
+    """The ids of the styles the narrative uses, resolved once: python-docx scans every style
+    for each styled paragraph or run (by name, and again to see whether it is the default)."""
+    return {name: d.styles[name].style_id for name in NARRATIVE_STYLES}
 
 
-def write_narrative_docx(doc: NarrativeDoc, target: str) -> None:
-    """Write ``doc`` (narrative.build) to ``target``, completely or not at all."""
-    d = Document()
-    _page(d.sections[0])
-    _styles(d)
-    _footer(d.sections[0])
-    # python-docx scans every style for each styled paragraph or run (by name, and again to
-    # see whether it is the default); set the style ids on the XML instead, resolved once.
-    style = {name: d.styles[name].style_id for name in (TITLE_STYLE, QUOTE_STYLE, PLACEHOLDER_STYLE,
-                                                        *HEADING_STYLES.values())}
-    first_title = True
-    for block in doc.blocks:
-        if isinstance(block, Heading) and block.level == 0:
-            p = d.add_paragraph(block.text)
-            p._p.style = style[TITLE_STYLE]
-            if first_title:
-                p.paragraph_format.space_before = Pt(120)  # the cover's title sits low, as printed
-                first_title = False
-        elif isinstance(block, Heading):
-            d.add_paragraph(block.text)._p.style = style[HEADING_STYLES[block.level]]
-        elif isinstance(block, Paragraph):
-            _paragraph(d, block, style)
-        elif isinstance(block, PageBreak):
-            d.add_page_break()
-    props = d.core_properties
-    props.title = doc.title
-    props.author = doc.entity
-    props.language = "zh-CN"
-    with atomic_path(target) as tmp:
-        d.save(tmp)
+def block_xml(block, style: dict[str, str], first_title: bool) -> str:
+    """One heading, paragraph or page break of the narrative as WordprocessingML text.
 
-
-def _paragraph(d, block: Paragraph, style: dict) -> None:
-    p = d.add_paragraph()
-    fmt = p.paragraph_format
+    Written as text, not through python-docx: its add_paragraph looks for the body's sectPr
+    among all the body's children on every call, which is quadratic in a long document."""
+    if isinstance(block, PageBreak):
+        return '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+    if isinstance(block, Heading):
+        name = TITLE_STYLE if block.level == 0 else HEADING_STYLES[block.level]
+        # the cover's title sits low, as printed (120 pt before)
+        extra = '<w:spacing w:before="2400"/>' if block.level == 0 and first_title else ""
+        return f'<w:p><w:pPr><w:pStyle w:val="{style[name]}"/>{extra}</w:pPr>{_run(block.text)}</w:p>'
+    ppr = ""
     if block.align == "table":
-        fmt.first_line_indent = Pt(0)
-        fmt.left_indent = Pt(32)
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        _no_char_indent(p)
+        ppr = '<w:ind w:left="640" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="left"/>'
     elif block.align in ("toc1", "toc2"):
         # 目录 in 四号 on a tighter line; a section's wrapped line hangs under its text.
-        fmt.line_spacing = TOC_LINE
-        fmt.left_indent = Pt(0) if block.align == "toc1" else 2 * TOC_SIZE
-        fmt.first_line_indent = Pt(0) if block.align == "toc1" else -TOC_SIZE
-        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        _no_char_indent(p)
-    elif block.align in ("center", "right"):
-        fmt.first_line_indent = Pt(0)
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER if block.align == "center" else WD_ALIGN_PARAGRAPH.RIGHT
-        _no_char_indent(p)
-        if block.align == "right":
-            fmt.space_before = Pt(28)
+        hang = '' if block.align == "toc1" else ' w:left="560" w:hanging="280" w:hangingChars="0"'
+        ppr = (f'<w:spacing w:line="480" w:lineRule="exact"/><w:ind{hang} w:firstLine="0" '
+               'w:firstLineChars="0"/><w:jc w:val="left"/>')
+    elif block.align == "center":
+        ppr = '<w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/>'
+    elif block.align == "right":
+        ppr = '<w:spacing w:before="560"/><w:ind w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="right"/>'
+    runs = []
     for part in block.parts:
         if isinstance(part, Placeholder):
-            p.add_run(part.text)._r.style = style[PLACEHOLDER_STYLE]
+            runs.append(_run(part.text, style[PLACEHOLDER_STYLE]))
         elif isinstance(part, Quote):
-            p.add_run(part.text)._r.style = style[QUOTE_STYLE]
+            runs.append(_run(part.text, style[QUOTE_STYLE]))
         else:
-            p.add_run(part)
-    if block.align in ("toc1", "toc2"):
-        for run in p.runs:
-            run.font.size = TOC_SIZE
+            runs.append(_run(part))
+    return f'<w:p>{"<w:pPr>" + ppr + "</w:pPr>" if ppr else ""}{"".join(runs)}</w:p>'
+
+
+def _run(text: str, char_style: str | None = None) -> str:
+    rpr = f'<w:rPr><w:rStyle w:val="{char_style}"/></w:rPr>' if char_style else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
 
 
 def _no_char_indent(p) -> None:
@@ -124,7 +99,7 @@ def _no_char_indent(p) -> None:
     ind.set(qn("w:firstLineChars"), "0")
 
 
-def _page(section) -> None:
+def portrait_page(section) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
@@ -160,7 +135,8 @@ def _char_indent(style, chars: int) -> None:
     ind.set(qn("w:firstLineChars"), str(chars * 100))
 
 
-def _styles(d) -> None:
+def narrative_styles(d) -> None:
+    """Define the narrative's styles in ``d`` (the Word template is made with them)."""
     styles = d.styles
     defaults = styles.element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -220,7 +196,8 @@ def _styles(d) -> None:
     placeholder.font.color.rgb = RGBColor(0xC0, 0, 0)
 
 
-def _footer(section) -> None:
+def page_footer(section) -> None:
+    """"— N —" centred: a PAGE field in the footer of ``section``."""
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.first_line_indent = Pt(0)
