@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -67,7 +68,7 @@ def controlled_round(
         time_budget = DEFAULT_TIME_BUDGET
     exact_arr = np.asarray(exact, dtype=np.int64).reshape(-1)
     n = len(exact_arr)
-    cell_of_figure, distinct = _distinct_cells(cells)
+    cell_of_figure, distinct, members = _distinct_cells(cells)
     base = exact_arr // unit
     rem = exact_arr % unit
     order_arr = np.arange(n) if order is None else np.asarray(order, dtype=np.int64)
@@ -86,7 +87,8 @@ def controlled_round(
         # first brings the residual down to a few figures (usually none).
         if _free_atoms(distinct, rem, up, r_sum, unit) > DIRECT_SOLVE_ATOMS:
             method = "local-search"
-            iterations = _local_search(distinct, rem, up, r_sum, unit, max_iterations, seed)
+            iterations = _local_search(distinct, members, rem, up, r_sum, unit,
+                                       max_iterations, seed)
         if _violated(distinct, up, r_sum, unit).any():
             outcome = (rounding_exact.solve(distinct, rem, up, unit, time_budget)
                        if time_budget > 0 else None)
@@ -94,7 +96,8 @@ def controlled_round(
                 up, method = outcome.up, "exact"
             elif method == "systematic":
                 method = "local-search"
-                iterations = _local_search(distinct, rem, up, r_sum, unit, max_iterations, seed)
+                iterations = _local_search(distinct, members, rem, up, r_sum, unit,
+                                       max_iterations, seed)
             solved = outcome is not None
 
     dev = distinct.sums(up) * unit - r_sum
@@ -116,8 +119,9 @@ def _free_atoms(distinct: Cells, rem, up, r_sum, unit) -> int:
     return int((free & (rem > 0)).sum())
 
 
-def _distinct_cells(cells) -> tuple[np.ndarray, Cells]:
-    """Each figure's distinct cell, and the distinct cells' members.
+def _distinct_cells(cells) -> tuple[np.ndarray, Cells, list]:
+    """Each figure's distinct cell, the distinct cells' members, and those members as given
+    (tuples or arrays).
 
     Figures of different tables often add up the very same atoms (表2 and 表3 合计 of a
     code, 表1 and 表3 类 rows): each distinct set becomes one row of the problem."""
@@ -142,18 +146,18 @@ def _distinct_cells(cells) -> tuple[np.ndarray, Cells]:
         parts = [np.asarray(k, np.int64) for k in keys]
         indices = np.concatenate(parts) if parts else np.empty(0, np.int64)
     else:
-        indices = np.fromiter((i for k in keys for i in k), np.int64, int(indptr[-1]))
-    return cell_of_figure, Cells(indptr, indices)
+        indices = np.fromiter(chain.from_iterable(keys), np.int64, int(indptr[-1]))
+    return cell_of_figure, Cells(indptr, indices), keys
 
 
-def _local_search(distinct: Cells, rem_arr, up_arr, r_sum, unit, max_iterations, seed) -> int:
+def _local_search(distinct: Cells, members, rem_arr, up_arr, r_sum, unit, max_iterations,
+                  seed) -> int:
     """The fallback: swap-based repair of ``up_arr`` in place; returns the iterations."""
-    indptr, indices = distinct.indptr.tolist(), distinct.indices.tolist()
-    cells = [indices[indptr[c]:indptr[c + 1]] for c in range(distinct.count)]
+    cells = [m if isinstance(m, tuple) else m.tolist() for m in members]
     rem, up = rem_arr.tolist(), up_arr.tolist()
     cells_of: list[list[int]] = [[] for _ in range(len(rem))]
-    for c, members in enumerate(cells):
-        for i in members:
+    for c, atoms in enumerate(cells):
+        for i in atoms:
             cells_of[i].append(c)
     cell_sets = [frozenset(cs) for cs in cells_of]
     dev = (distinct.sums(up_arr) * unit - r_sum).tolist()

@@ -48,7 +48,8 @@ class Cells:
 
     def sums(self, per_atom: np.ndarray) -> np.ndarray:
         """Σ per_atom over each figure (exact in int64)."""
-        run = np.concatenate((np.zeros(1, np.int64), np.cumsum(per_atom[self.indices], dtype=np.int64)))
+        run = np.zeros(len(self.indices) + 1, np.int64)
+        np.cumsum(per_atom[self.indices], dtype=np.int64, out=run[1:])
         return run[self.indptr[1:]] - run[self.indptr[:-1]]
 
     def figure_of_entry(self) -> np.ndarray:
@@ -192,8 +193,10 @@ class _Program:
         if status == highspy.HighsModelStatus.kInfeasible:
             return None
         has_solution = h.getInfo().primal_solution_status == 2  # feasible point found
-        if status == highspy.HighsModelStatus.kOptimal or (has_solution and not elastic and status in (
-                highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kSolutionLimit)):
+        stopped = status in (highspy.HighsModelStatus.kTimeLimit,
+                             highspy.HighsModelStatus.kSolutionLimit)
+        # A point found before a stop is inside every band; an elastic one must be optimal.
+        if status == highspy.HighsModelStatus.kOptimal or (has_solution and stopped and not elastic):
             x = np.asarray(h.getSolution().col_value[:n])
             return np.rint(x).astype(np.int64)
         return _TIMEOUT
