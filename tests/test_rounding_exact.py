@@ -155,3 +155,13 @@ def test_large_residual_goes_to_local_search_first_then_the_solver(monkeypatch):
     assert result.method == "exact" and result.iterations > 0
     assert sum(result.rounded) == half_up_div(sum(exact), UNIT)
     assert result.deviations == {}
+
+
+def test_solver_reports_the_unheld_figure_and_keeps_the_total():
+    exact, cells = ODD_CYCLE
+    layout = rounding_exact.Cells(np.array([0, 2, 4, 6, 9]), np.array([0, 1, 1, 2, 0, 2, 0, 1, 2]))
+    rem = np.array(exact, np.int64)
+    systematic = np.array([1, 0, 1])  # total 2 = 1.5 half-up; pair {0, 2} at 2
+    outcome = rounding_exact.solve(layout, rem, systematic, 10_000, time_budget=5.0)
+    assert outcome.up.sum() == 2
+    assert len(outcome.unheld) == 1 and outcome.unheld[0] in (0, 1, 2)
