@@ -1,4 +1,5 @@
-"""舍位平衡 on random masters: identities exact, grand total half-up, figures near exact."""
+"""舍位平衡 on random masters: identities exact, grand total half-up, every figure within
+0.01 万元 of exact.  Derandomized: the same 40 masters on every run."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ masters = st.fixed_dictionaries({
 STATS = {"figures": 0, "within_one": 0}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(masters)
 def test_random_master_tables_are_additive_and_close(p):
     rng = random.Random(p["seed"])
@@ -64,10 +66,9 @@ def test_random_master_tables_are_additive_and_close(p):
     got = round((t1["income_grand_total"] or 0) * 100)
     assert got == half_up_div(total, UNIT)
 
-    # Every figure is within 0.02 万元 of its exact value; count those within 0.01.
+    # Every figure is within 0.01 万元 (one unit) of its exact value.
     exact = exact_figures(lines, twelve=p["twelve"])
     shown = figures(doc)
-    far = []
     for table, cells in exact.items():
         if table not in shown:
             continue
@@ -76,18 +77,15 @@ def test_random_master_tables_are_additive_and_close(p):
             dev = abs(printed - value)
             STATS["figures"] += 1
             STATS["within_one"] += dev < UNIT
-            if dev >= UNIT:
-                far.append((table, key, value, printed))
-            assert dev < 2 * UNIT, (table, key, value, printed)
-    # Deviations beyond one unit are reported, never silent.
-    assert len(ts.findings) >= (1 if far else 0)
+            assert dev < UNIT, (table, key, value, printed)
+    assert not [f for f in ts.findings if f.rule == "rounding-deviation"]
 
 
-def test_share_within_one_unit_is_at_least_99_5_percent():
+def test_every_figure_is_within_one_unit():
     """Runs after the property test in this module; the share is printed with -s."""
     if STATS["figures"] == 0:
         test_random_master_tables_are_additive_and_close()
     share = STATS["within_one"] / STATS["figures"]
     print(f"\n舍位平衡: {STATS['within_one']}/{STATS['figures']} figures within 0.01 万元 "
           f"({share:.4%})")
-    assert share >= 0.995
+    assert STATS["within_one"] == STATS["figures"]

@@ -129,7 +129,8 @@ def build_tables(master: Master) -> TableSet:
     tables: dict[str, TableResult] = {}
     for no, t in enumerate(keys, start=1):
         tables[t] = _assemble(specs[t], no, ctx, info_, by_section)
-    findings = _deviation_findings(result.deviations, cell_index, values, tables)
+    findings = _deviation_findings(result.deviations, cell_index, values, tables,
+                                   result.unavoidable)
     return TableSet(info_.entity, info_.year, info_.kind, info_.profile, tables, findings,
                     atoms, result.rounded, dict(master.func_names))
 
@@ -166,7 +167,15 @@ def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> Tabl
     return TableResult(spec.key, no, title, not any_value, note, sections)
 
 
-def _deviation_findings(deviations, cell_index, values, tables) -> list[Finding]:
+# What a deviation means to the accountant: all tables still balance exactly; the figure is
+# off because the tables could not balance otherwise (proven), or the solver ran out of time.
+_UNAVOIDABLE = ("要使各表合计与明细、表与表之间的数字分毫不差，这个数无法再接近精确值：这是万元取两位"
+                "小数后舍位平衡的必然结果，不是底稿错误，无需修改；如被问及，可说明差额来自舍位平衡。")
+_NOT_PROVEN = ("各表仍分毫不差地平衡，但舍位计算在限定时间内未能让这个数更接近精确值；"
+               "可在空闲时重新生成一次，或核对后按此公开。")
+
+
+def _deviation_findings(deviations, cell_index, values, tables, unavoidable=True) -> list[Finding]:
     if not deviations:
         return []
     by_index = {idx: ref for ref, idx in cell_index.items()}
@@ -179,6 +188,7 @@ def _deviation_findings(deviations, cell_index, values, tables) -> list[Finding]
         out.append(info(
             "rounding-deviation", f"表{table.no}", None,
             f"{table.title}“{label}”{col} 列舍位后为 {format_wan(values[idx])} 万元，"
-            f"与精确值 {exact} 万元相差 {abs(Decimal(dev).scaleb(-6))} 万元（不小于 0.01 万元）",
+            f"与精确值 {exact} 万元相差 {abs(Decimal(dev).scaleb(-6))} 万元（不小于 0.01 万元）。"
+            + (_UNAVOIDABLE if unavoidable else _NOT_PROVEN),
             expected=str(exact), actual=format_wan(values[idx])))
     return out

@@ -1,0 +1,167 @@
+"""舍位平衡 paths: the exact solver (HiGHS), the local-search fallback, and a master that no
+rounding can hold entirely."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from support.figures import fen, figures
+from support.oracle import exact_figures
+from support.random_master import make_master, random_lines
+from test_rounding_property import _names
+from xltools import rounding, rounding_exact
+from xltools.checks.identities import check_tables
+from xltools.model import Line
+from xltools.money import half_up_div
+from xltools.rounding import controlled_round
+from xltools.tables import build_tables
+from xltools.writers.tables_json import tables_dict
+
+UNIT = 10_000  # 分 in 0.01 万元
+
+# Three atoms of half a unit each, pairwise in a figure: every pair must round to exactly
+# one unit, so the three directions would have to alternate around an odd cycle.
+ODD_CYCLE = ([5_000, 5_000, 5_000], [[0, 1], [1, 2], [0, 2], [0, 1, 2], [0], [1], [2]])
+
+
+def _master_where_local_search_falls_short():
+    """150 random lines on which systematic rounding plus local search leaves two figures
+    0.01 万元 off, though a rounding holding all of them exists."""
+    rng = random.Random(28)
+    n = rng.choice([150, 300, 600, 1000])
+    lines = random_lines(rng, n, units=rng.randint(1, 4), projects=rng.randint(1, 40),
+                         max_fen=rng.choice([99_999, 5_000_000, 5_000_000_00]))
+    func, econ = _names(2026)
+    return lines, make_master(lines, func, econ)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Records the RoundingResult the engine gets."""
+    import xltools.tables.engine as engine
+    seen = []
+
+    def recording(*args, **kw):
+        seen.append(rounding.controlled_round(*args, **kw))
+        return seen[-1]
+
+    monkeypatch.setattr(engine, "controlled_round", recording)
+    return seen
+
+
+def _far_figures(lines, ts) -> list:
+    doc = tables_dict(ts)
+    assert check_tables(doc) == []  # every identity, in and across tables
+    t1 = {r["key"]: r["amount"] for r in doc["tables"]["T_income_expense"]["income_rows"]}
+    total = sum(ln.amount for ln in lines)
+    assert fen(t1["income_grand_total"]) == half_up_div(total, UNIT) * UNIT
+    shown = figures(doc)
+    return [(t, k) for t, cells in exact_figures(lines).items() if t in shown
+            for k, v in cells.items() if abs(shown[t].get(k, 0) - v) >= UNIT]
+
+
+def test_solver_holds_every_figure_where_local_search_does_not(spy):
+    lines, master = _master_where_local_search_falls_short()
+    ts = build_tables(master)
+    assert spy[-1].method == "exact"
+    assert _far_figures(lines, ts) == []
+    assert not [f for f in ts.findings if f.rule == "rounding-deviation"]
+
+
+def test_fallback_when_the_solver_runs_out_of_time(spy, monkeypatch):
+    monkeypatch.setattr(rounding_exact, "solve", lambda *a, **kw: None)  # as on a time-out
+    lines, master = _master_where_local_search_falls_short()
+    ts = build_tables(master)
+    result = spy[-1]
+    assert result.method == "local-search" and not result.unavoidable
+    far = _far_figures(lines, ts)  # still additive with the grand total half-up
+    assert len(far) == len(result.deviations) == 2
+    deviation = [f for f in ts.findings if f.rule == "rounding-deviation"]
+    assert len(deviation) == 2
+    assert all("限定时间内" in f.message for f in deviation)
+
+
+def test_a_tiny_time_budget_falls_back_to_local_search(monkeypatch):
+    monkeypatch.setattr(rounding, "DEFAULT_TIME_BUDGET", 1e-9)
+    result = controlled_round(*ODD_CYCLE, unit=10_000)
+    assert result.method == "local-search" and not result.unavoidable
+    assert sum(result.rounded) == 2  # 1.5 units, half-up
+
+
+def test_no_exact_rounding_names_the_figure_that_cannot_be_held():
+    exact, cells = ODD_CYCLE
+    result = controlled_round(exact, cells, unit=10_000)
+    assert result.method == "exact" and result.unavoidable
+    assert sum(result.rounded) == 2
+    # Exactly one pair carries the unavoidable unit; every other figure is held.
+    (figure, dev), = result.deviations.items()
+    assert figure in (0, 1, 2) and dev == 10_000
+    for f, members in enumerate(cells):
+        off = sum(result.rounded[i] for i in members) * 10_000 - sum(exact[i] for i in members)
+        assert (abs(off) >= 10_000) == (f == figure)
+
+
+def test_master_with_no_exact_rounding_reports_the_figure():
+    # Three lines of 50 元: 项目支出 {甲, 丙}, 政府性基金 {乙, 丙} and 功能分类 2010101 {甲, 乙}
+    # pair them up, each pair exactly 0.01 万元, while the total of 0.015 rounds to 0.02.
+    lines = [Line(2, "单位甲", "2010101", "30201", "项目支出", "项目甲", "一般公共预算", 5000),
+             Line(3, "单位甲", "2010101", "30101", "人员经费", None, "政府性基金预算", 5000),
+             Line(4, "单位甲", "2080101", "30201", "项目支出", "项目乙", "政府性基金预算", 5000)]
+    func, econ = _names(2026)
+    ts = build_tables(make_master(lines, func, econ))
+    assert check_tables(tables_dict(ts)) == []
+    deviation = [f for f in ts.findings if f.rule == "rounding-deviation"]
+    assert deviation and all(f.severity.name == "INFO" for f in deviation)
+    f = deviation[0]
+    assert "“总计”" in f.message and "0.02 万元" in f.message
+    assert "无法再接近精确值" in f.message and "不是底稿错误" in f.message
+    assert f.actual == "0.02"
+
+
+def _engine_input(monkeypatch):
+    """What the engine hands controlled_round for the master above."""
+    import xltools.tables.engine as engine
+    seen = {}
+
+    def capture(exact, cells, order=None, unit=UNIT, **kw):
+        seen.update(exact=exact, cells=cells, order=order)
+        return rounding.controlled_round(exact, cells, order=order, unit=unit, **kw)
+
+    monkeypatch.setattr(engine, "controlled_round", capture)
+    build_tables(_master_where_local_search_falls_short()[1])
+    monkeypatch.undo()
+    return seen["exact"], seen["cells"], seen["order"]
+
+
+def test_numpy_inputs_give_the_same_rounding_as_lists(monkeypatch):
+    exact, cells, order = _engine_input(monkeypatch)
+    plain = controlled_round(exact, cells, order=order)
+    arrays = controlled_round(np.array(exact, np.int64), [np.array(c, np.int32) for c in cells],
+                              order=np.array(order))
+    assert arrays == plain and plain.method == "exact"
+    assert all(type(v) is int for v in arrays.rounded)
+    assert sum(plain.rounded) == half_up_div(sum(exact), UNIT)
+    assert plain.deviations == {}
+
+
+def test_large_residual_goes_to_local_search_first_then_the_solver(monkeypatch):
+    exact, cells, order = _engine_input(monkeypatch)
+    monkeypatch.setattr(rounding, "DIRECT_SOLVE_ATOMS", 0)
+    result = controlled_round(exact, cells, order=order)
+    # The local search ran (iterations) and left two figures the solver then held.
+    assert result.method == "exact" and result.iterations > 0
+    assert sum(result.rounded) == half_up_div(sum(exact), UNIT)
+    assert result.deviations == {}
+
+
+def test_solver_reports_the_unheld_figure_and_keeps_the_total():
+    exact, cells = ODD_CYCLE
+    layout = rounding_exact.Cells(np.array([0, 2, 4, 6, 9]), np.array([0, 1, 1, 2, 0, 2, 0, 1, 2]))
+    rem = np.array(exact, np.int64)
+    systematic = np.array([1, 0, 1])  # total 2 = 1.5 half-up; pair {0, 2} at 2
+    outcome = rounding_exact.solve(layout, rem, systematic, 10_000, time_budget=5.0)
+    assert outcome.up.sum() == 2
+    assert len(outcome.unheld) == 1 and outcome.unheld[0] in (0, 1, 2)
