@@ -19,6 +19,8 @@ held.  Each solve has a wall-clock budget; past it the caller falls back to loca
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from dataclasses import dataclass
 
@@ -177,9 +179,7 @@ class _Program:
         lp.a_matrix_.index_ = a_index
         lp.a_matrix_.value_ = a_value
         lp.integrality_ = list(np.concatenate(kinds))
-        # The public Highs class prints a banner on stdout when it is made, which would
-        # corrupt `xltools tables --json`; its base class is the same solver, silent.
-        h = highspy._Highs()
+        h = _silent_highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("time_limit", remaining)
         h.setOptionValue("random_seed", 0)
@@ -220,3 +220,25 @@ def _with_slacks(a_start, a_index, a_value, n, m):
     index[ends - 1] = n + m + np.arange(m)
     value[ends - 1] = -1.0
     return start, index, value
+
+
+def _silent_highs():
+    """A HiGHS instance that prints nothing: the public ``Highs`` class prints a banner on
+    standard output when it is made, which would corrupt ``xltools tables --json``.
+
+    Its base class (``_Highs``, the compiled solver the public class wraps) is silent; should
+    a future highspy drop that name, the banner is swallowed at the file-descriptor level,
+    where the C++ library writes it.
+    """
+    core = getattr(highspy, "_Highs", None)
+    if core is not None:
+        return core()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
