@@ -1,0 +1,167 @@
+"""``check`` on disclosure workbooks that spell codes and totals every way people print them.
+
+Every table of a workbook is rendered (tests/support/render_golden.py, ``Spelling``) with its codes
+split into 类 | 款 | 项 columns (款/项 as 2-digit groups, as numbers that lost their leading zero,
+or as full codes), joined (``2080101`` as text or as a number, ``208 01 01``, ``208-01-01``) or
+with the name in the code cell (``2080101 行政运行``), and its total row at the top or the bottom,
+in the code column or the name column, labelled 总计 / 合计 / 合  计 / 总 计.  表6 (经济分类, 类 | 款)
+is printed as golden 000 prints it: 科目 over 经济分类科目编码 and 经济分类科目名称.
+
+- Our own tables of the fixture masters hold every identity: no error, no warning, in any spelling.
+- The published tables of the reference documents: exactly the inconsistencies their goldens list,
+  each at its cell, and no other error.
+- A figure broken on purpose in 表6 is reported at the parent it no longer adds up to, and only there.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from itertools import product
+from pathlib import Path
+
+import pytest
+
+from support.golden_failures import expected_failures
+from support.render_golden import (CODE_SPELLINGS, TOTAL_COLUMNS, TOTAL_PLACES, TOTAL_WORDS,
+                                   Spelling, render)
+from test_check_golden import GOLDENS, is_missing_table_finding, load_golden
+from xltools.audit import audit
+from xltools.audit.disclosure import read_disclosure
+from xltools.audit.titles import normal
+from xltools.reader import read_master
+from xltools.reader.workbook import open_workbook
+from xltools.tables import build_tables
+from xltools.writers.tables_json import dumps
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MASTERS = ("000_40205af73c47f1b3", "001_6c762a47265865d0", "003_1c0f00ae3f1a4bcd")
+
+
+def _spellings() -> list[Spelling]:
+    """Every code spelling × total place × total column; the four total words and 表6 with and
+    without 科目 above its code and name headers in turn, so that each word and each 表6 header
+    meets each code spelling and each place and column."""
+    out = []
+    for n, (codes, (place, column)) in enumerate(product(CODE_SPELLINGS,
+                                                         product(TOTAL_PLACES, TOTAL_COLUMNS))):
+        out.append(Spelling(codes, place, column, TOTAL_WORDS[(n + n // 4) % len(TOTAL_WORDS)],
+                            stub_group=(n + n // 4) % 2 == 1))
+    return out
+
+
+SPELLINGS = _spellings()
+
+
+@lru_cache(maxsize=None)
+def _our_tables_text(name: str) -> str:
+    return dumps(build_tables(read_master(str(FIXTURES / name / "master.xlsx"))))
+
+
+def our_tables(name: str) -> dict:
+    return json.loads(_our_tables_text(name))
+
+
+def place(f) -> str | None:
+    return f"{f.sheet}!{f.cell}" if f.sheet and f.cell else None
+
+
+def show(findings, limit: int = 30) -> str:
+    lines = [f"  [{f.severity.value}] {f.rule} {place(f) or '-'}: {f.message} "
+             f"(expected {f.expected}, actual {f.actual})" for f in findings[:limit]]
+    if len(findings) > limit:
+        lines.append(f"  … {len(findings) - limit} more")
+    return "\n".join(lines)
+
+
+def test_the_spellings_cover_every_combination():
+    assert {(s.codes, s.totals, s.total_in) for s in SPELLINGS} == set(
+        product(CODE_SPELLINGS, TOTAL_PLACES, TOTAL_COLUMNS))
+    for codes in CODE_SPELLINGS:
+        assert {s.total_word for s in SPELLINGS if s.codes == codes} == set(TOTAL_WORDS)
+        assert {s.stub_group for s in SPELLINGS if s.codes == codes} == {True, False}
+    for where in product(TOTAL_PLACES, TOTAL_COLUMNS):
+        assert {s.total_word for s in SPELLINGS if (s.totals, s.total_in) == where} == set(TOTAL_WORDS)
+        assert {s.stub_group for s in SPELLINGS if (s.totals, s.total_in) == where} == {True, False}
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS, ids=str)
+@pytest.mark.parametrize("name", MASTERS, ids=lambda n: n[:3])
+def test_our_tables_check_clean_in_every_spelling(name, spelling, tmp_path):
+    doc = our_tables(name)
+    path = tmp_path / "公开表.xlsx"
+    render(doc, path, "split-bottom", spelling)
+    report = audit(str(path))
+    assert report.kind == "disclosure"
+    bad = [f for f in report.findings if f.severity.value in ("error", "warning")]
+    assert not bad, f"{len(bad)} findings on consistent tables:\n{show(bad)}"
+    # a row misread can still add up (a 总计 taken for a nameless unit row): every row must
+    # come back as what it is, with its code and its name
+    book = open_workbook(str(path))
+    try:
+        read = read_disclosure([book.sheet(n) for n in book.sheet_names]).document()
+    finally:
+        book.close()
+    for key, table in doc["tables"].items():
+        if key in ("T_income_expense", "T_fiscal", "T_three_public"):
+            continue
+        assert _rows(read["tables"][key]) == _rows(table), key
+
+
+def _rows(table: dict) -> tuple[int, list[tuple]]:
+    """The number of total rows and, in order, every other row's kind, code and name."""
+    rows = table.get("rows") or []
+    totals = [r for r in rows if r.get("kind") == "total"]
+    assert all(normal(r["label"]) in ("总计", "合计") for r in totals)
+    return len(totals), [(r.get("kind"), r.get("code"), normal(r.get("label") or ""))
+                         for r in rows if r.get("kind") != "total"]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS, ids=str)
+@pytest.mark.parametrize("name", GOLDENS, ids=lambda n: n[:3])
+def test_published_tables_give_exactly_their_known_breaks_in_every_spelling(name, spelling, tmp_path):
+    golden = load_golden(name)
+    path = tmp_path / "公开表.xlsx"
+    cells = render(golden, path, "split-bottom", spelling)
+    findings = [f.as_dict() for f in audit(str(path)).findings]
+    at = {}
+    for f in findings:
+        if f["severity"] in ("error", "warning") and f["sheet"] and f["cell"]:
+            at.setdefault(f"{f['sheet']}!{f['cell']}", []).append(f)
+    expectations = expected_failures(golden)
+    missed = [(e.id, e.cells(cells)) for e in expectations if not any(c in at for c in e.cells(cells))]
+    assert not missed, "published inconsistencies not reported at their cell:\n" + "\n".join(
+        f"  {i} at {' or '.join(c)}" for i, c in missed)
+    allowed = {c for e in expectations for c in e.cells(cells)}
+    stray = [f for f in findings if f["severity"] == "error"
+             and (f"{f['sheet']}!{f['cell']}" if f["sheet"] and f["cell"] else None) not in allowed
+             and not is_missing_table_finding(f, golden, cells)]
+    assert not stray, "errors that are no published inconsistency:\n" + "\n".join(
+        f"  {f['rule']} {f['sheet']}!{f['cell']}: {f['message']}" for f in stray[:30])
+
+
+def _econ_break(doc: dict) -> tuple[int, int]:
+    """Add 1.00 万元 to a 款 of 表6 (合计 and 人员经费 alike, so the row itself still adds up);
+    returns the indexes of that 款 and of its 类, which no longer equals the sum of its 款."""
+    rows = doc["tables"]["T_gpb_basic"]["rows"]
+    child = next(i for i, r in enumerate(rows) if len(r.get("code") or "") == 5
+                 and (r["values"].get("personnel") or 0) > 0)
+    parent = next(i for i, r in enumerate(rows) if r.get("code") == rows[child]["code"][:3])
+    for column in ("total", "personnel"):
+        rows[child]["values"][column] = round(rows[child]["values"][column] + 1, 2)
+    return child, parent
+
+
+@pytest.mark.parametrize("spelling", [s for s in SPELLINGS if s.total_in == "name"], ids=str)
+def test_a_broken_econ_figure_is_reported_at_its_parent_in_every_spelling(spelling, tmp_path):
+    doc = copy.deepcopy(our_tables("003_1c0f00ae3f1a4bcd"))
+    _, parent = _econ_break(doc)
+    path = tmp_path / "公开表.xlsx"
+    cells = render(doc, path, "split-bottom", spelling)
+    report = audit(str(path))
+    errors = [f for f in report.findings if f.severity.value == "error"]
+    want = {cells[("T_gpb_basic", "rows", parent, c)] for c in ("total", "personnel")}
+    assert {place(f) for f in errors} == want, show(report.findings)
+    assert {f.rule for f in errors} == {"sum-children"}
+    assert [f for f in report.findings if f.severity.value == "warning"] == []
