@@ -41,7 +41,7 @@ keeps the split-bottom sheets and prints the codes of every table as ``codes`` s
 expense codes of 表1/表4 too — or ``code-name`` ("2080101 行政运行" in the 科目编码 column, no name
 column).  Every total row of a one-sided table goes to the ``totals`` end ("top" / "bottom"), in
 the code column (类 when split) or the name column (``total_in``), labelled ``total_word``
-("合  计" …) or its own label.  表6 prints 科目 above its code and name headers (golden 000) when
+("合  计" …) or its own label; so are both 收入总计 and 支出总计 of 表1 and 表4.  表6 prints 科目 above its code and name headers (golden 000) when
 ``stub_group``, else 经济分类科目编码 / 经济分类科目名称 are its top header row.
 
 Two-sided tables (T_income_expense, T_fiscal) always print the income rows on the left and the
@@ -596,9 +596,12 @@ def _write_two_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout:
     top = sh.row
     as_text = layout == "joined-top" and table_key in TEXT_TABLES
 
+    def total_word(label: str, grand: bool) -> str:
+        return spelling.total_word if grand and spelling is not None and spelling.total_word else label
+
     def place_income(i: int, r: int) -> None:
         row = income[i]
-        ws.cell(row=r, column=cols["@in_label"], value=row.get("label"))
+        ws.cell(row=r, column=cols["@in_label"], value=total_word(row.get("label"), i in grand_in))
         c = cols[("income_rows", "amount")]
         _put_value(ws, r, c, value(row, "amount"), as_text)
         out[(table_key, "income_rows", i, "amount")] = f"{sheet_name}!{get_column_letter(c)}{r}"
@@ -606,7 +609,7 @@ def _write_two_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout:
     def place_expense(i: int, r: int) -> None:
         row = expense[i]
         code = row.get("code")
-        label = row.get("label") or ""
+        label = total_word(row.get("label") or "", i in grand_ex)
         if "@ex_code" in cols:
             if code:
                 ws.cell(row=r, column=cols["@ex_code"],

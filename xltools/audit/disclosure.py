@@ -418,7 +418,8 @@ def _income_keys(table: str) -> list[tuple[str, str]]:
 
 
 _INCOME_SYNONYMS = {"一般公共拨款": "一般公共拨款", "本年收入": "本年收入", "上年结转": "上年结转结余",
-                    "财政专户管理资金": "财政专户核拨", "财政拨款": "财政拨款（补助）"}
+                    "财政专户管理资金": "财政专户核拨", "财政拨款": "财政拨款（补助）",
+                    "总计": "收入总计", "合计": "收入总计"}
 
 
 def _match_fixed(label: str, fixed: list[tuple[str, str]], pointer: int) -> tuple[str | None, int]:
