@@ -170,3 +170,27 @@ def test_a_broken_econ_figure_is_reported_at_its_parent_in_every_spelling(spelli
     assert {place(f) for f in errors} == want, show(report.findings)
     assert {f.rule for f in errors} == {"sum-children"}
     assert [f for f in report.findings if f.severity.value == "warning"] == []
+
+
+@pytest.mark.parametrize("spelling", [s for s in SPELLINGS if s.total_in == "code"], ids=str)
+def test_a_broken_function_figure_is_reported_at_its_parent_and_its_row(spelling, tmp_path):
+    """表3: a 项 raised by 1.00 in 合计 and 基本支出 breaks its 款 (at the 款's cells) and 表2 = 表3
+    for that code (at the 项's cells in 表2 or 表3), nothing else."""
+    doc = copy.deepcopy(our_tables("003_1c0f00ae3f1a4bcd"))
+    rows = doc["tables"]["T_expense"]["rows"]
+    child = next(i for i, r in enumerate(rows) if len(r.get("code") or "") == 7
+                 and (r["values"].get("basic") or 0) > 0)
+    code = rows[child]["code"]
+    parent = next(i for i, r in enumerate(rows) if r.get("code") == code[:5])
+    for column in ("total", "basic"):
+        rows[child]["values"][column] = round(rows[child]["values"][column] + 1, 2)
+    income = next(i for i, r in enumerate(doc["tables"]["T_income"]["rows"]) if r.get("code") == code)
+    path = tmp_path / "公开表.xlsx"
+    cells = render(doc, path, "split-bottom", spelling)
+    report = audit(str(path))
+    errors = {place(f) for f in report.findings if f.severity.value == "error"}
+    at_parent = {cells[("T_expense", "rows", parent, c)] for c in ("total", "basic")}
+    at_row = {cells[("T_expense", "rows", child, "total")], cells[("T_income", "rows", income, "total")]}
+    assert at_parent <= errors, show(report.findings)
+    assert errors & at_row, show(report.findings)
+    assert errors <= at_parent | at_row, show(report.findings)

@@ -29,7 +29,7 @@ HEADER_WORDS = {"项目", "科目名称", "科目代码", "科目编码", "类",
 # The code and name headers in all their spellings: 经济分类科目编码, 部门预算支出经济分类科目,
 # 功能分类科目代码 …  Without them a header whose first row holds only these (表6 often) would
 # start one row late, and its name column, 总计 included, would be read as no column at all.
-HEADER_STUB = re.compile(r"(?:部门预算)?(?:支出)?(?:功能|经济)分类(?:科目)?(?:编码|代码|名称)?|科目(?:编码|代码|名称)?")
+HEADER_STUB = re.compile(r".{0,8}?(?:功能|经济)分类(?:科目)?(?:编码|代码|名称)?|科目(?:编码|代码|名称)?")
 TOTAL_LABELS = {"总计", "合计", "收入总计", "支出总计", "总合计"}
 MAKER = re.compile(r"^编制(部门|单位)[:：]\s*(.*?)\s*(?:单位[:：].*)?$")
 UNIT_SUFFIX = re.compile(r"(局|中心|所|站|院|校|学校|委员会|委|办公室|办|处|队|馆|会|厅|部|室|园|场|台|社|中队|大队)$")
