@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import product
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from support.golden_failures import expected_failures
@@ -28,11 +29,13 @@ from support.render_golden import (CODE_SPELLINGS, TOTAL_COLUMNS, TOTAL_PLACES, 
                                    Spelling, render)
 from test_check_golden import GOLDENS, is_missing_table_finding, load_golden
 from xltools.audit import audit
+from xltools.audit.cells import split_code
 from xltools.audit.disclosure import read_disclosure
 from xltools.audit.titles import normal
 from xltools.reader import read_master
 from xltools.reader.workbook import open_workbook
 from xltools.tables import build_tables
+from xltools.writers.disclosure_workbook import write_disclosure_workbook
 from xltools.writers.tables_json import dumps
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -73,6 +76,28 @@ def show(findings, limit: int = 30) -> str:
     if len(findings) > limit:
         lines.append(f"  … {len(findings) - limit} more")
     return "\n".join(lines)
+
+
+@pytest.mark.parametrize("parts, above, code", [
+    (["208", "01", "01"], "", "2080101"),
+    (["208", "01", None], "", "20801"),
+    (["208", None, None], "2070101", "208"),
+    ([208, 1, 1], "", "2080101"),  # numbers that lost their leading zero
+    ([208.0, 1.0, 5.0], "", "2080105"),
+    (["208", "20801", "2080101"], "", "2080101"),  # full codes
+    (["208", "20801", "01"], "", "2080101"),
+    (["301", "30101"], "", "30101"),
+    (["2080101", None, None], "", "2080101"),  # the whole code typed into 类
+    ([None, "02", "01"], "2080101", "2080201"),  # only the new part printed
+    ([None, None, "05"], "2080101", "2080105"),
+    (["208", None, "05"], "2080101", "2080105"),
+    (["208", None, "05"], "2070101", ""),  # 项 without its 款
+    (["※", "※", "※"], "", ""),
+    (["总计", None, None], "", ""),
+    ([None, None, None], "2080101", ""),
+])
+def test_split_code_reads_every_spelling_of_the_parts(parts, above, code):
+    assert split_code(parts, above) == code
 
 
 def test_the_spellings_cover_every_combination():
@@ -194,3 +219,92 @@ def test_a_broken_function_figure_is_reported_at_its_parent_and_its_row(spelling
     assert at_parent <= errors, show(report.findings)
     assert errors & at_row, show(report.findings)
     assert errors <= at_parent | at_row, show(report.findings)
+
+
+# -- our own disclosure workbook, re-spelled by hand ------------------------------------------
+
+TOTALS = ("总计", "合计")
+
+
+def _code_tables(wb):
+    """Per sheet with 类 | 款 (| 项) columns: the sheet, the code columns, the name column and
+    the body rows (1-based)."""
+    for ws in wb.worksheets:
+        header = next((r for r in range(1, 12) if ws.cell(r, 1).value == "类"), None)
+        if header is None:
+            continue
+        codes = [c for c in range(1, 4) if ws.cell(header, c).value in ("类", "款", "项")]
+        first = header + 1 + (ws.cell(header + 1, 1).value == "※")
+        last = first
+        while last + 1 <= ws.max_row and any(ws.cell(last + 1, c).value is not None
+                                             for c in range(1, ws.max_column + 1)):
+            last += 1
+        yield ws, codes, codes[-1] + 1, list(range(first, last + 1))
+
+
+def _respell_codes(how):
+    def edit(wb):
+        for ws, codes, _, body in _code_tables(wb):
+            for r in body:
+                parts = [ws.cell(r, c).value for c in codes]
+                if not parts[0] or not str(parts[0]).isdigit():
+                    continue
+                groups = [p for p in parts if p]
+                for c, value in zip(codes, how(groups, len(codes))):
+                    ws.cell(r, c).value = value
+    return edit
+
+
+def _move_totals(word):
+    """Every total row to the other end of its table, its label to the other column, as ``word``."""
+    def edit(wb):
+        for ws, codes, name, body in _code_tables(wb):
+            width = ws.max_column
+            rows = [[ws.cell(r, c).value for c in range(1, width + 1)] for r in body]
+            totals = [row for row in rows if any(isinstance(v, str) and normal(v) in TOTALS
+                                                 for v in row[:name])]
+            if not totals:
+                continue
+            others = [row for row in rows if row not in totals]
+            at_top = rows[0] in totals
+            for row in totals:
+                in_name = row[name - 1] is not None
+                row[codes[0] - 1] = word if in_name else None
+                row[name - 1] = None if in_name else word
+            for r, row in zip(body, others + totals if at_top else totals + others):
+                for c, value in enumerate(row, start=1):
+                    ws.cell(r, c).value = value
+    return edit
+
+
+EDITS = {
+    "parts-as-numbers": _respell_codes(lambda g, n: [int(p) for p in g] + [None] * (n - len(g))),
+    "full-codes": _respell_codes(lambda g, n: ["".join(g[:k + 1]) for k in range(len(g))]
+                                 + [None] * (n - len(g))),
+    "spaced-code-in-class": _respell_codes(lambda g, n: [" ".join(g)] + [None] * (n - 1)),
+    "dashed-code-in-class": _respell_codes(lambda g, n: ["-".join(g)] + [None] * (n - 1)),
+    "totals-moved-总 计": _move_totals("总 计"),
+    "totals-moved-合  计": _move_totals("合  计"),
+}
+
+
+@pytest.fixture(scope="module")
+def our_workbooks(tmp_path_factory):
+    out = {}
+    for name in MASTERS:
+        ts = build_tables(read_master(str(FIXTURES / name / "master.xlsx")))
+        out[name] = tmp_path_factory.mktemp("ours") / f"{name[:3]}.xlsx"
+        write_disclosure_workbook(ts, str(out[name]))
+    return out
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=str)
+@pytest.mark.parametrize("name", MASTERS, ids=lambda n: n[:3])
+def test_our_disclosure_workbook_respelled_by_hand_checks_clean(our_workbooks, name, edit, tmp_path):
+    wb = openpyxl.load_workbook(our_workbooks[name])
+    EDITS[edit](wb)
+    path = tmp_path / "edited.xlsx"
+    wb.save(path)
+    assert audit(str(our_workbooks[name])).findings == []
+    report = audit(str(path))
+    assert report.findings == [], show(report.findings)

@@ -55,13 +55,15 @@ def split_code(parts: list[object], above: str) -> str:
         width = 3 + 2 * level
         if not part:
             continue
-        if len(part) == width or (level == 0 and len(part) < width):
-            code = part.zfill(width)  # 类, or a full code
-        elif level and len(part) <= 2:
+        if level and len(part) <= 2:
             prefix = code if len(code) == width - 2 else above[:width - 2] if above.startswith(code) else ""
             if len(prefix) != width - 2:
                 return ""
             code = prefix + part.zfill(2)
+        elif len(part) in (3, 5, 7) and len(part) >= width:
+            code = part  # a full code, even the whole code typed into 类
+        elif level == 0 and len(part) < 3:
+            code = part.zfill(3)
         else:
             return ""
     return code
