@@ -26,7 +26,7 @@ import pytest
 
 from support.golden_failures import expected_failures
 from support.render_golden import (CODE_SPELLINGS, TOTAL_COLUMNS, TOTAL_PLACES, TOTAL_WORDS,
-                                   Spelling, render)
+                                   Spelling, cell_figure, render)
 from test_check_golden import GOLDENS, is_missing_table_finding, load_golden
 from xltools.audit import audit
 from xltools.audit.cells import split_code
@@ -109,6 +109,43 @@ def test_the_spellings_cover_every_combination():
     for where in product(TOTAL_PLACES, TOTAL_COLUMNS):
         assert {s.total_word for s in SPELLINGS if (s.totals, s.total_in) == where} == set(TOTAL_WORDS)
         assert {s.stub_group for s in SPELLINGS if (s.totals, s.total_in) == where} == {True, False}
+
+
+SHOWN = {"split": ("208", "01", "01"), "split-number": (208, 1, 1),
+         "split-full": ("208", "20801", "2080101"), "joined": "2080101", "number": 2080101,
+         "spaced": "208 01 01", "dashed": "208-01-01", "code-name": "2080101 行政运行"}
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS, ids=str)
+def test_the_renderer_prints_each_spelling(spelling, tmp_path):
+    """The workbooks the tests below audit really spell codes and totals that way."""
+    doc = our_tables("003_1c0f00ae3f1a4bcd")
+    path = tmp_path / "公开表.xlsx"
+    cells = render(doc, path, "split-bottom", spelling)
+    wb = openpyxl.load_workbook(path)
+    rows = doc["tables"]["T_expense"]["rows"]
+    for i, row in enumerate(rows):
+        for column, v in row["values"].items():
+            assert cell_figure(wb, cells[("T_expense", "rows", i, column)]) == pytest.approx(v)
+    ws = wb[cells.sheets["T_expense"]]
+
+    width = 4 if spelling.split else 1 if spelling.codes == "code-name" else 2  # code and name
+
+    def printed(i: int) -> tuple:
+        r = int(cells[("T_expense", "rows", i, "total")].rsplit("!", 1)[1][1:])
+        return r, tuple(ws.cell(r, c).value for c in range(1, width + 1))
+
+    r, stub = printed(next(i for i, x in enumerate(rows) if x.get("code") == "2080101"))
+    assert stub[:3] == SHOWN[spelling.codes] if spelling.split else stub[0] == SHOWN[spelling.codes]
+    total_row, total_stub = printed(next(i for i, x in enumerate(rows) if x["kind"] == "total"))
+    body = [printed(i)[0] for i in range(len(rows))]
+    assert total_row == (min(body) if spelling.totals == "top" else max(body))
+    in_name = spelling.total_in == "name" and width > 1
+    assert total_stub == tuple(spelling.total_word if c == (width - 1 if in_name else 0) else None
+                               for c in range(width))
+    sheet, title = cells.titles["T_gpb_basic"].split("!")
+    assert wb[sheet].cell(int(title[1:]) + 2, 1).value == (
+        "科目" if spelling.stub_group else "经济分类科目编码")
 
 
 @pytest.mark.parametrize("spelling", SPELLINGS, ids=str)
