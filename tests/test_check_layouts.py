@@ -345,3 +345,23 @@ def test_our_disclosure_workbook_respelled_by_hand_checks_clean(our_workbooks, n
     assert audit(str(our_workbooks[name])).findings == []
     report = audit(str(path))
     assert report.findings == [], show(report.findings)
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS, ids=str)
+def test_a_broken_econ_total_is_reported_at_the_total_wherever_it_is_printed(spelling, tmp_path):
+    """表6's 总计 raised by 1.00: reported at that 总计 (≠ Σ 类, ≠ 人员经费 + 公用经费) and, for
+    表5 基本支出 总计 = 表6 总计, at one of the two; never as a row of its own."""
+    doc = copy.deepcopy(our_tables("003_1c0f00ae3f1a4bcd"))
+    rows = doc["tables"]["T_gpb_basic"]["rows"]
+    total = next(i for i, r in enumerate(rows) if r["kind"] == "total")
+    rows[total]["values"]["total"] = round(rows[total]["values"]["total"] + 1, 2)
+    gpb_total = next(i for i, r in enumerate(doc["tables"]["T_gpb"]["rows"]) if r["kind"] == "total")
+    path = tmp_path / "公开表.xlsx"
+    cells = render(doc, path, "split-bottom", spelling)
+    report = audit(str(path))
+    at_total = cells[("T_gpb_basic", "rows", total, "total")]
+    errors = [f for f in report.findings if f.severity.value == "error"]
+    assert {f.rule for f in errors if place(f) == at_total} >= {"sum-total", "sum-row"}, show(errors)
+    assert {place(f) for f in errors} <= {at_total, cells[("T_gpb", "rows", gpb_total, "basic")]}, \
+        show(errors)
+    assert any(f.rule == "cross-table" for f in errors), show(errors)
