@@ -56,8 +56,8 @@ def split_code(parts: list[object], above: str) -> str:
         if not part:
             continue
         if level and len(part) <= 2:
-            prefix = code if len(code) == width - 2 else above[:width - 2] if above.startswith(code) else ""
-            if len(prefix) != width - 2:
+            prefix = code if len(code) == width - 2 else above[:width - 2]
+            if len(prefix) != width - 2 or not prefix.startswith(code):
                 return ""
             code = prefix + part.zfill(2)
         elif len(part) in (3, 5, 7) and len(part) >= width:
