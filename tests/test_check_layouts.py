@@ -188,9 +188,13 @@ def _rows(table: dict) -> tuple:
 @pytest.mark.parametrize("spelling", SPELLINGS, ids=str)
 @pytest.mark.parametrize("name", GOLDENS, ids=lambda n: n[:3])
 def test_published_tables_give_exactly_their_known_breaks_in_every_spelling(name, spelling, tmp_path):
+    _exactly_the_known_breaks(name, "split-bottom", spelling, tmp_path)
+
+
+def _exactly_the_known_breaks(name: str, layout: str, spelling: Spelling, tmp_path: Path) -> None:
     golden = load_golden(name)
     path = tmp_path / "公开表.xlsx"
-    cells = render(golden, path, "split-bottom", spelling)
+    cells = render(golden, path, layout, spelling)
     findings = [f.as_dict() for f in audit(str(path)).findings]
     at = {}
     for f in findings:
@@ -206,6 +210,36 @@ def test_published_tables_give_exactly_their_known_breaks_in_every_spelling(name
              and not is_missing_table_finding(f, golden, cells)]
     assert not stray, "errors that are no published inconsistency:\n" + "\n".join(
         f"  {f['rule']} {f['sheet']}!{f['cell']}: {f['message']}" for f in stray[:30])
+
+
+# The other sheet layouts (several tables per sheet, figures as text, no 目录; one sheet per
+# title, no 表N): each code spelling once, places, columns and words in turn.
+OTHER_LAYOUTS = [(layout, s) for layout in ("joined-top", "codename")
+                 for n, s in enumerate(SPELLINGS) if n % 4 == (CODE_SPELLINGS.index(s.codes)
+                                                               + (layout == "codename")) % 4]
+
+
+def test_the_other_layouts_meet_every_code_spelling_and_total_place():
+    for layout in ("joined-top", "codename"):
+        assert sorted(s.codes for l, s in OTHER_LAYOUTS if l == layout) == sorted(CODE_SPELLINGS)
+        assert {(s.totals, s.total_in) for l, s in OTHER_LAYOUTS if l == layout} == set(
+            product(TOTAL_PLACES, TOTAL_COLUMNS))
+
+
+@pytest.mark.parametrize("layout, spelling", OTHER_LAYOUTS, ids=lambda x: str(x))
+@pytest.mark.parametrize("name", MASTERS, ids=lambda n: n[:3])
+def test_our_tables_check_clean_in_the_other_layouts(name, layout, spelling, tmp_path):
+    path = tmp_path / "公开表.xlsx"
+    render(our_tables(name), path, layout, spelling)
+    bad = [f for f in audit(str(path)).findings if f.severity.value in ("error", "warning")]
+    assert not bad, f"{len(bad)} findings on consistent tables:\n{show(bad)}"
+
+
+@pytest.mark.parametrize("layout, spelling", OTHER_LAYOUTS, ids=lambda x: str(x))
+@pytest.mark.parametrize("name", GOLDENS, ids=lambda n: n[:3])
+def test_published_tables_give_exactly_their_known_breaks_in_the_other_layouts(name, layout, spelling,
+                                                                               tmp_path):
+    _exactly_the_known_breaks(name, layout, spelling, tmp_path)
 
 
 def _econ_break(doc: dict) -> tuple[int, int]:

@@ -33,8 +33,8 @@ Layouts
 
 Spellings
 ---------
-``render(doc, path, "split-bottom", Spelling(codes, totals, total_in, total_word, stub_group))``
-keeps the split-bottom sheets and prints the codes of every table as ``codes`` says: ``split``
+``render(doc, path, layout, Spelling(codes, totals, total_in, total_word, stub_group))`` keeps
+the sheets, titles and figures of ``layout`` and prints the codes of every table as ``codes`` says: ``split``
 (类 | 款 | 项 text columns, "01"), ``split-number`` (the same as numbers: 208 | 1 | 1),
 ``split-full`` (208 | 20801 | 2080101), ``joined`` ("2080101"), ``number`` (2080101), ``spaced``
 ("208 01 01"), ``dashed`` ("208-01-01") — these four in a 科目编码 column beside 科目名称, the
@@ -268,7 +268,7 @@ def _code_heads(layout: str, levels: int, econ: bool = False,
         return [Head(f"{what}科目编码", "@code")]
     if spelling is not None and not spelling.split:
         return [Head(f"{what}科目编码", "@code"), Head(f"{what}科目名称", "@name")]
-    if layout == "split-bottom":
+    if layout == "split-bottom" or (spelling is not None and spelling.split):
         parts = [Head(n, f"@{p}") for n, p in zip(("类", "款", "项"), ("class", "kuan", "xiang"))][:levels]
         return [Head(f"{what}科目编码", children=tuple(parts)), Head(f"{what}科目名称", "@name")]
     if layout == "joined-top":
@@ -456,7 +456,9 @@ def _ordered(table_key: str, rows: list[dict], entity: str, layout: str,
 
 
 def spelled(code: str, spelling: Spelling, label: str = "") -> object:
-    """A code in one cell as ``spelling`` prints it (not for the split spellings)."""
+    """A code in one cell as ``spelling`` prints it (joined for the split spellings)."""
+    if spelling.split:
+        return code
     return {"joined": code, "number": int(code), "spaced": spaced(code),
             "dashed": "-".join(code_parts(code)), "code-name": f"{code} {label}"}[spelling.codes]
 
@@ -677,11 +679,9 @@ def _chunks(keys: list[str], size: int = 4) -> list[list[str]]:
 def render(golden: dict, path, layout: str, spelling: Spelling | None = None) -> RenderMap:
     """Write the golden's published tables into ``path`` (.xlsx) in ``layout``; see the module doc.
 
-    With ``spelling`` (split-bottom only) codes and one-sided total rows are printed that way."""
+    With ``spelling`` codes and total rows are printed that way in the sheets of ``layout``."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
-    if spelling is not None and layout != "split-bottom":
-        raise ValueError("a spelling is rendered over the split-bottom layout")
     path = Path(path)
     out = RenderMap(layout)
     wb = openpyxl.Workbook()
@@ -712,12 +712,12 @@ def render(golden: dict, path, layout: str, spelling: Spelling | None = None) ->
             for k, key in enumerate(group):
                 if k:
                     sh.row += 2
-                _write_table(sh, golden, key, layout, out, name)
+                _write_table(sh, golden, key, layout, out, name, spelling)
     else:
         for key in keys:
             name = re.sub(r"[\\/*?:\[\]“”\"]", "", golden["tables"][key]["title"])[:31]
             sh = _Sheet(wb.create_sheet(name))
-            _write_table(sh, golden, key, layout, out, name)
+            _write_table(sh, golden, key, layout, out, name, spelling)
     wb.save(path)
     return out
 
