@@ -4,7 +4,7 @@ Every table of a workbook is rendered (tests/support/render_golden.py, ``Spellin
 split into 类 | 款 | 项 columns (款/项 as 2-digit groups, as numbers that lost their leading zero,
 or as full codes), joined (``2080101`` as text or as a number, ``208 01 01``, ``208-01-01``) or
 with the name in the code cell (``2080101 行政运行``), and its total row at the top or the bottom,
-in the code column or the name column, labelled 总计 / 合计 / 合  计 / 总 计 (表1/表4: both grand
+in the code column or the name column, labelled 总计 / 合计 / 合  计 / 总 计： (表1/表4: both grand
 totals).  表6 (经济分类, 类 | 款) is printed with 科目 over 经济分类科目编码 and 经济分类科目名称 (golden
 000) or with these two as its top header row — the layout in which its 总计 at the top, in the
 name column, was read as a unit row without a name.  Every spelling is rendered over the
@@ -37,7 +37,7 @@ from support.render_golden import (CODE_SPELLINGS, TOTAL_COLUMNS, TOTAL_PLACES, 
 from test_check_golden import GOLDENS, is_missing_table_finding, load_golden
 from xltools.audit import audit
 from xltools.audit.cells import split_code
-from xltools.audit.disclosure import read_disclosure
+from xltools.audit.disclosure import is_total, read_disclosure
 from xltools.audit.titles import normal
 from xltools.reader import read_master
 from xltools.reader.workbook import open_workbook
@@ -187,7 +187,7 @@ def _rows(table: dict) -> tuple:
     if rows and "key" in rows[0]:
         return sorted(r["key"] for r in rows)
     totals = [r for r in rows if r.get("kind") == "total"]
-    assert all(normal(r["label"]) in ("总计", "合计") for r in totals)
+    assert all(is_total(r["label"]) for r in totals)
     return len(totals), [(r.get("kind"), r.get("code"), normal(r.get("label") or ""))
                          for r in rows if r.get("kind") != "total"]
 
@@ -362,6 +362,7 @@ EDITS = {
     "spaced-code-in-class": _respell_codes(lambda g, n: [" ".join(g)] + [None] * (n - 1)),
     "dashed-code-in-class": _respell_codes(lambda g, n: ["-".join(g)] + [None] * (n - 1)),
     "totals-moved-总 计": _move_totals("总 计"),
+    "totals-moved-合计：": _move_totals("合计："),
     "totals-moved-合  计": _move_totals("合  计"),
 }
 

@@ -83,7 +83,7 @@ CODE_SPELLINGS = ("split", "split-number", "split-full", "joined", "number", "sp
                   "code-name")
 TOTAL_PLACES = ("top", "bottom")
 TOTAL_COLUMNS = ("code", "name")
-TOTAL_WORDS = ("总计", "合计", "合  计", "总 计")
+TOTAL_WORDS = ("总计", "合计", "合  计", "总 计：")
 TWO_SIDED = ("T_income_expense", "T_fiscal")
 TOTAL_LABELS = ("总计", "合计")
 

@@ -31,6 +31,12 @@ HEADER_WORDS = {"项目", "科目名称", "科目代码", "科目编码", "类",
 # start one row late, and its name column, 总计 included, would be read as no column at all.
 HEADER_STUB = re.compile(r".{0,8}?(?:功能|经济)分类(?:科目)?(?:编码|代码|名称)?|科目(?:编码|代码|名称)?")
 TOTAL_LABELS = {"总计", "合计", "收入总计", "支出总计", "总合计"}
+
+
+def is_total(label: str) -> bool:
+    """总计, 合计, 合  计, 总计： … (spaces and a trailing colon as people type them)."""
+    return normal(label).rstrip(":：") in TOTAL_LABELS
+
 MAKER = re.compile(r"^编制(部门|单位)[:：]\s*(.*?)\s*(?:单位[:：].*)?$")
 UNIT_SUFFIX = re.compile(r"(局|中心|所|站|院|校|学校|委员会|委|办公室|办|处|队|馆|会|厅|部|室|园|场|台|社|中队|大队)$")
 LOOKAHEAD = 8  # rows after a title in which a table's header must start
@@ -189,7 +195,7 @@ def _looks_like_body(row) -> bool:
         return True
     # A lone label is a body row with blank figures (因公出国（境）费, a project without
     # money) unless it is a header word.
-    return len(texts) == 1 and (texts[0] in TOTAL_LABELS or not _header_texts(texts))
+    return len(texts) == 1 and (is_total(texts[0]) or not _header_texts(texts))
 
 
 def _read_table(sheet: Sheet, key, text, r, c, end, floor, findings) -> FoundTable | None:
@@ -320,7 +326,7 @@ class _Body:
         return "", None
 
     def _kind(self, code: str, label: str, project: str) -> str:
-        if not code and normal(label) in TOTAL_LABELS:
+        if not code and is_total(label):
             return "total"
         if code:
             return "project" if project else "class"
@@ -359,13 +365,13 @@ class _Body:
                 # the code and the name in one cell or in two (科目编码 | 科目名称)
                 ex_label = " ".join(texts)
                 parsed = joined_code(ex_label)
-                is_total = any(_norm_label(t) in ("支出总计", "总计", "合计") for t in texts)
-                if parsed is None and not is_total:
+                total = any(is_total(_norm_label(t)) and "收入" not in t for t in texts)
+                if parsed is None and not total:
                     continue
                 idx = len(expense_out)
                 vals = {k: v for c, k in expense_vals.items() if (v := self._value(r, c)) is not None}
                 item = {"code": parsed[0] if parsed else None,
-                        "key": "expense_grand_total" if is_total else None,
+                        "key": "expense_grand_total" if total else None,
                         "label": (parsed[1] or "") if parsed else ex_label}
                 if self.key == "T_income_expense":
                     item["amount"] = vals.get("amount")
@@ -389,7 +395,7 @@ def _unit_like(label: str) -> bool:
 
 def _three_public_key(label: str) -> str | None:
     t = _norm_label(label)
-    if t in TOTAL_LABELS:
+    if is_total(t):
         return "total"
     if "出国" in t:
         return "abroad"
@@ -405,7 +411,7 @@ def _three_public_key(label: str) -> str | None:
 
 
 def _canon(text: str) -> str:
-    t = _norm_label(text)
+    t = _norm_label(text).rstrip(":：")
     for noise in ("政府性", "安排的", "安排", "的", "预算"):
         t = t.replace(noise, "")
     return t
