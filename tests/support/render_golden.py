@@ -34,15 +34,16 @@ Layouts
 Spellings
 ---------
 ``render(doc, path, layout, Spelling(codes, totals, total_in, total_word, stub_group))`` keeps
-the sheets, titles and figures of ``layout`` and prints the codes of every table as ``codes`` says: ``split``
-(类 | 款 | 项 text columns, "01"), ``split-number`` (the same as numbers: 208 | 1 | 1),
+the sheets, titles and figures of ``layout`` and prints the codes of every table as ``codes``
+says: ``split`` (类 | 款 | 项 text columns, "01"), ``split-number`` (the same as numbers: 208 | 1 | 1),
 ``split-full`` (208 | 20801 | 2080101), ``joined`` ("2080101"), ``number`` (2080101), ``spaced``
 ("208 01 01"), ``dashed`` ("208-01-01") — these four in a 科目编码 column beside 科目名称, the
 expense codes of 表1/表4 too — or ``code-name`` ("2080101 行政运行" in the 科目编码 column, no name
 column).  Every total row of a one-sided table goes to the ``totals`` end ("top" / "bottom"), in
 the code column (类 when split) or the name column (``total_in``), labelled ``total_word``
-("合  计" …) or its own label; so are both 收入总计 and 支出总计 of 表1 and 表4.  表6 prints 科目 above its code and name headers (golden 000) when
-``stub_group``, else 经济分类科目编码 / 经济分类科目名称 are its top header row.
+("合  计" …) or its own label; so are both 收入总计 and 支出总计 of 表1 and 表4.  表6 prints 科目
+above its code and name headers (golden 000) when ``stub_group``, else 经济分类科目编码 /
+经济分类科目名称 are its top header row.
 
 Two-sided tables (T_income_expense, T_fiscal) always print the income rows on the left and the
 expense rows on the right with 收入总计 / 支出总计 on the last row, in every layout.
@@ -94,7 +95,7 @@ TABLE_ORDER = ("T_income_expense", "T_income", "T_expense", "T_fiscal", "T_gpb",
 
 @dataclass(frozen=True)
 class Spelling:
-    """Codes and one-sided total rows as ``render`` prints them over the split-bottom layout."""
+    """How ``render`` prints codes and total rows (see Spellings in the module doc)."""
 
     codes: str = "split"
     totals: str = "bottom"  # top | bottom
@@ -512,7 +513,7 @@ def _write_one_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout:
         code = row.get("code") if kind in ("class", "project") else None
         label = row.get("label") or ""
         if spelling is not None:
-            _write_stub(ws, r, cols, stub, table_key, row, kind, code, label, spelling)
+            _write_stub(ws, r, cols, stub, row, kind, code, label, spelling)
         elif kind == "total" and layout == "split-bottom" and code_cols:
             ws.cell(row=r, column=cols[code_cols[0]], value=label)
             if len(code_cols) > 1:
@@ -554,8 +555,8 @@ def _write_one_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout:
         sh.row += 1
 
 
-def _write_stub(ws, r: int, cols: dict, stub: list[str], table_key: str, row: dict, kind: str,
-                code: str | None, label: str, spelling: Spelling) -> None:
+def _write_stub(ws, r: int, cols: dict, stub: list[str], row: dict, kind: str, code: str | None,
+                label: str, spelling: Spelling) -> None:
     """The code, name, project and label cells of one row in ``spelling``."""
     code_cols = [k for k in ("@class", "@kuan", "@xiang", "@code") if k in cols]
     if kind == "total":
