@@ -31,6 +31,20 @@ Layouts
     (``208 社会保障和就业支出``), one-row headers where the table allows, rows in the golden's own
     order (totals where the document printed them).
 
+Spellings
+---------
+``render(doc, path, layout, Spelling(codes, totals, total_in, total_word, stub_group))`` keeps
+the sheets, titles and figures of ``layout`` and prints the codes of every table as ``codes``
+says: ``split`` (类 | 款 | 项 text columns, "01"), ``split-number`` (the same as numbers: 208 | 1 | 1),
+``split-full`` (208 | 20801 | 2080101), ``joined`` ("2080101"), ``number`` (2080101), ``spaced``
+("208 01 01"), ``dashed`` ("208-01-01") — these four in a 科目编码 column beside 科目名称, the
+expense codes of 表1/表4 too — or ``code-name`` ("2080101 行政运行" in the 科目编码 column, no name
+column).  Every total row of a one-sided table goes to the ``totals`` end ("top" / "bottom"), in
+the code column (类 when split) or the name column (``total_in``), labelled ``total_word``
+("合  计" …) or its own label; so are both 收入总计 and 支出总计 of 表1 and 表4.  表6 prints 科目
+above its code and name headers (golden 000) when ``stub_group``, else 经济分类科目编码 /
+经济分类科目名称 are its top header row.
+
 Two-sided tables (T_income_expense, T_fiscal) always print the income rows on the left and the
 expense rows on the right with 收入总计 / 支出总计 on the last row, in every layout.
 
@@ -65,12 +79,42 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 LAYOUTS = ("split-bottom", "joined-top", "codename")
+# How codes and totals are spelled in ``render(..., spelling=Spelling(...))``; see the module doc.
+CODE_SPELLINGS = ("split", "split-number", "split-full", "joined", "number", "spaced", "dashed",
+                  "code-name")
+TOTAL_PLACES = ("top", "bottom")
+TOTAL_COLUMNS = ("code", "name")
+TOTAL_WORDS = ("总计", "合计", "合  计", "总 计：")
 TWO_SIDED = ("T_income_expense", "T_fiscal")
 TOTAL_LABELS = ("总计", "合计")
 
 TABLE_ORDER = ("T_income_expense", "T_income", "T_expense", "T_fiscal", "T_gpb", "T_gpb_basic",
                "T_gpb_project", "T_gov_fund", "T_state_capital", "T_three_public", "T_entrusted",
                "T_carryover")
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How ``render`` prints codes and total rows (see Spellings in the module doc)."""
+
+    codes: str = "split"
+    totals: str = "bottom"  # top | bottom
+    total_in: str = "code"  # the code column (类 when split) or the name column
+    total_word: str | None = None  # printed on every one-sided total row instead of its label
+    stub_group: bool = True  # 表6: 科目 above the code and name headers (golden 000), or nothing
+
+    def __post_init__(self):
+        if (self.codes not in CODE_SPELLINGS or self.totals not in TOTAL_PLACES
+                or self.total_in not in TOTAL_COLUMNS):
+            raise ValueError(f"unknown spelling {self}")
+
+    @property
+    def split(self) -> bool:
+        return self.codes.startswith("split")
+
+    def __str__(self) -> str:
+        return (f"{self.codes}-{self.totals}-{self.total_in}-{normal(self.total_word or 'own')}"
+                + ("-科目" if self.stub_group else ""))
 
 
 class RenderMap(dict):
@@ -218,9 +262,14 @@ ECON_LABELS = {"e301": "工资福利支出", "e302": "商品和服务支出", "e
 BY_FAMILY = {"gpb": "一般公共预算", "fund": "政府性基金", "capital": "国有资本经营预算"}
 
 
-def _code_heads(layout: str, levels: int, econ: bool = False) -> list[Head]:
+def _code_heads(layout: str, levels: int, econ: bool = False,
+                spelling: Spelling | None = None) -> list[Head]:
     what = "经济分类" if econ else "功能分类"
-    if layout == "split-bottom":
+    if spelling is not None and spelling.codes == "code-name":
+        return [Head(f"{what}科目编码", "@code")]
+    if spelling is not None and not spelling.split:
+        return [Head(f"{what}科目编码", "@code"), Head(f"{what}科目名称", "@name")]
+    if layout == "split-bottom" or (spelling is not None and spelling.split):
         parts = [Head(n, f"@{p}") for n, p in zip(("类", "款", "项"), ("class", "kuan", "xiang"))][:levels]
         return [Head(f"{what}科目编码", children=tuple(parts)), Head(f"{what}科目名称", "@name")]
     if layout == "joined-top":
@@ -228,7 +277,7 @@ def _code_heads(layout: str, levels: int, econ: bool = False) -> list[Head]:
     return [Head(f"{what}科目", "@codename")]
 
 
-def heads(table_key: str, table: dict, layout: str) -> list[Head]:
+def heads(table_key: str, table: dict, layout: str, spelling: Spelling | None = None) -> list[Head]:
     cols = columns_of(table_key, table)
     has = set(cols)
 
@@ -238,13 +287,15 @@ def heads(table_key: str, table: dict, layout: str) -> list[Head]:
         return Head(label, (section, col))
 
     flat = layout == "codename"
+    two_columns = layout == "joined-top" or (spelling is not None and not spelling.split
+                                             and spelling.codes != "code-name")
     if table_key == "T_income_expense":
-        ex = ([Head("科目编码", "@ex_code"), Head("科目名称", "@ex_label")] if layout == "joined-top"
+        ex = ([Head("科目编码", "@ex_code"), Head("科目名称", "@ex_label")] if two_columns
               else [Head("支出功能分类科目", "@ex_label")])
         return [_group("收入", Head("项目", "@in_label"), v("amount", "预算数", "income_rows")),
                 _group("支出", *ex, v("amount", "预算数", "expense_rows"))]
     if table_key == "T_fiscal":
-        ex = ([Head("科目编码", "@ex_code"), Head("科目名称", "@ex_label")] if layout == "joined-top"
+        ex = ([Head("科目编码", "@ex_code"), Head("科目名称", "@ex_label")] if two_columns
               else [Head("支出功能分类科目", "@ex_label")])
         labels = {"total": "合计", "gpb": "一般公共预算", "fund": "政府性基金预算",
                   "capital": "国有资本经营预算"}
@@ -254,20 +305,24 @@ def heads(table_key: str, table: dict, layout: str) -> list[Head]:
     if table_key == "T_income":
         fiscal = [v(c, INCOME_LABELS[c]) for c in FISCAL_INCOME_PARTS]
         group = (_group("财政拨款（补助）", *fiscal) if not flat else None)
-        return [*_code_heads(layout, 3), v("total", "总计"),
+        return [*_code_heads(layout, 3, spelling=spelling), v("total", "总计"),
                 *([group] if group else fiscal),
                 *(v(c, INCOME_LABELS[c]) for c in ("special_account", "unit_funds", "carry_fiscal",
                                                     "carry_nonfiscal"))]
     if table_key in ("T_expense", "T_gpb"):
         parts = [v("total", "合计"), v("basic", "基本支出"), v("project", "项目支出")]
         title = "支出预算" if table_key == "T_expense" else "一般公共预算支出"
-        return [*_code_heads(layout, 3), *([_group(title, *parts)] if not flat else parts)]
+        return [*_code_heads(layout, 3, spelling=spelling), *([_group(title, *parts)] if not flat else parts)]
     if table_key == "T_gpb_basic":
         parts = [v("total", "合计"), v("personnel", "人员经费"), v("public", "公用经费")]
+        if spelling is not None:  # golden 000 prints 科目 over the code and name columns
+            stub = _code_heads(layout, 2, econ=True, spelling=spelling)
+            return [*([_group("科目", *stub)] if spelling.stub_group else stub),
+                    _group("一般公共预算基本支出", *parts)]
         return [*_code_heads(layout, 2, econ=True),
                 *([_group("一般公共预算基本支出", *parts)] if not flat else parts)]
     if table_key == "T_gpb_project":
-        return [*_code_heads(layout, 3), Head("项目名称", "@project"), v("total", "项目支出合计"),
+        return [*_code_heads(layout, 3, spelling=spelling), Head("项目名称", "@project"), v("total", "项目支出合计"),
                 *(v(c, ECON_LABELS[c]) for c in cols if c in ECON_LABELS)]
     if table_key in ("T_gov_fund", "T_state_capital"):
         title = "政府性基金预算支出" if table_key == "T_gov_fund" else "国有资本经营预算支出"
@@ -277,8 +332,8 @@ def heads(table_key: str, table: dict, layout: str) -> list[Head]:
                                         [v("personnel", "人员经费"), v("public", "公用经费")]),
                  v("basic", "基本支出"), v("project", "项目支出")]
         if flat:
-            return [*_code_heads(layout, 3), *parts]
-        return [_group("科目", *_code_heads(layout, 3)), _group(title, *parts)]
+            return [*_code_heads(layout, 3, spelling=spelling), *parts]
+        return [_group("科目", *_code_heads(layout, 3, spelling=spelling)), _group(title, *parts)]
     if table_key in ("T_three_public", "T_entrusted"):
         label = "“三公”经费支出内容" if table_key == "T_three_public" else "项目名称"
         fam = [v(c, BY_FAMILY[c]) for c in ("gpb", "fund", "capital")]
@@ -387,10 +442,13 @@ def _put_value(ws, r: int, c: int, v: float, as_text: bool, zero: object = None)
     return cell
 
 
-def _ordered(table_key: str, rows: list[dict], entity: str, layout: str) -> list[int]:
+def _ordered(table_key: str, rows: list[dict], entity: str, layout: str,
+             spelling: Spelling | None = None) -> list[int]:
     idx = list(range(len(rows)))
     totals = [i for i in idx if row_kind(table_key, rows[i], entity) == "total"]
     others = [i for i in idx if i not in totals]
+    if spelling is not None:
+        return totals + others if spelling.totals == "top" else others + totals
     if layout == "split-bottom":
         return others + totals
     if layout == "joined-top":
@@ -398,11 +456,31 @@ def _ordered(table_key: str, rows: list[dict], entity: str, layout: str) -> list
     return idx
 
 
+def spelled(code: str, spelling: Spelling, label: str = "") -> object:
+    """A code in one cell as ``spelling`` prints it (joined for the split spellings)."""
+    if spelling.split:
+        return code
+    return {"joined": code, "number": int(code), "spaced": spaced(code),
+            "dashed": "-".join(code_parts(code)), "code-name": f"{code} {label}"}[spelling.codes]
+
+
+def spelled_part(code: str, n: int, spelling: Spelling) -> object:
+    """类 (n=0), 款 or 项 of a code in its own column, as ``spelling`` prints it."""
+    parts = code_parts(code)
+    if n >= len(parts):
+        return None
+    if spelling.codes == "split-number":
+        return int(parts[n])
+    if spelling.codes == "split-full":
+        return "".join(parts[:n + 1])
+    return parts[n]
+
+
 def _write_one_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout: str,
-                     out: RenderMap, sheet_name: str) -> None:
+                     out: RenderMap, sheet_name: str, spelling: Spelling | None = None) -> None:
     ws = sh.ws
     entity = entity_of(doc)
-    hs = _clean(heads(table_key, table, layout))
+    hs = _clean(heads(table_key, table, layout, spelling))
     cols = _write_heads(sh, hs)
     leaves = [leaf for h in hs for leaf in h.leaves()]
     stub = [leaf.key for leaf in leaves if isinstance(leaf.key, str)]
@@ -419,9 +497,10 @@ def _write_one_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout:
     rows = list(table.get("rows") or [])
     synthetic_total = is_empty(table) and not any(
         row_kind(table_key, r, entity) == "total" for r in rows)
-    order = _ordered(table_key, rows, entity, layout)
+    order = _ordered(table_key, rows, entity, layout, spelling)
     if synthetic_total:
-        order = order + [None] if layout != "joined-top" else [None] + order
+        top = spelling.totals == "top" if spelling is not None else layout == "joined-top"
+        order = [None] + order if top else order + [None]
     as_text = layout == "joined-top" and table_key in TEXT_TABLES
     zero = 0 if (layout == "joined-top" and table_key == "T_three_public") else None
     code_cols = [k for k in ("@class", "@kuan", "@xiang") if k in cols]
@@ -433,12 +512,14 @@ def _write_one_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout:
         kind = row_kind(table_key, row, entity)
         code = row.get("code") if kind in ("class", "project") else None
         label = row.get("label") or ""
-        if kind == "total" and layout == "split-bottom" and code_cols:
+        if spelling is not None:
+            _write_stub(ws, r, cols, stub, row, kind, code, label, spelling)
+        elif kind == "total" and layout == "split-bottom" and code_cols:
             ws.cell(row=r, column=cols[code_cols[0]], value=label)
             if len(code_cols) > 1:
                 ws.merge_cells(start_row=r, start_column=cols[code_cols[0]], end_row=r,
                                end_column=cols[code_cols[-1]])
-        for key in stub:
+        for key in stub if spelling is None else ():
             c = cols[key]
             val = None
             if key in ("@class", "@kuan", "@xiang") and code:
@@ -474,10 +555,39 @@ def _write_one_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout:
         sh.row += 1
 
 
+def _write_stub(ws, r: int, cols: dict, stub: list[str], row: dict, kind: str, code: str | None,
+                label: str, spelling: Spelling) -> None:
+    """The code, name, project and label cells of one row in ``spelling``."""
+    code_cols = [k for k in ("@class", "@kuan", "@xiang", "@code") if k in cols]
+    if kind == "total":
+        word = spelling.total_word or label
+        names = [k for k in ("@name", "@project", "@label") if k in cols]
+        homes = code_cols if spelling.total_in == "code" else names
+        key = (homes or code_cols or names)[0]
+        ws.cell(row=r, column=cols[key], value=word)
+        return
+    for key in stub:
+        val = None
+        if key in ("@class", "@kuan", "@xiang") and code:
+            val = spelled_part(code, ("@class", "@kuan", "@xiang").index(key), spelling)
+        elif key == "@code" and code:
+            val = spelled(code, spelling, label)
+        elif key == "@code":  # a unit row when the code column is the only label column
+            val = label if "@name" not in cols else None
+        elif key == "@name":
+            val = label
+        elif key == "@project":
+            val = row.get("project") if kind == "project" else None
+        elif key == "@label":
+            val = label
+        if val is not None:
+            ws.cell(row=r, column=cols[key], value=val)
+
+
 def _write_two_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout: str,
-                     out: RenderMap, sheet_name: str) -> None:
+                     out: RenderMap, sheet_name: str, spelling: Spelling | None = None) -> None:
     ws = sh.ws
-    hs = _clean(heads(table_key, table, layout))
+    hs = _clean(heads(table_key, table, layout, spelling))
     cols = _write_heads(sh, hs)
     income = list(table.get("income_rows") or [])
     expense = list(table.get("expense_rows") or [])
@@ -489,9 +599,12 @@ def _write_two_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout:
     top = sh.row
     as_text = layout == "joined-top" and table_key in TEXT_TABLES
 
+    def total_word(label: str, grand: bool) -> str:
+        return spelling.total_word if grand and spelling is not None and spelling.total_word else label
+
     def place_income(i: int, r: int) -> None:
         row = income[i]
-        ws.cell(row=r, column=cols["@in_label"], value=row.get("label"))
+        ws.cell(row=r, column=cols["@in_label"], value=total_word(row.get("label"), i in grand_in))
         c = cols[("income_rows", "amount")]
         _put_value(ws, r, c, value(row, "amount"), as_text)
         out[(table_key, "income_rows", i, "amount")] = f"{sheet_name}!{get_column_letter(c)}{r}"
@@ -499,10 +612,11 @@ def _write_two_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout:
     def place_expense(i: int, r: int) -> None:
         row = expense[i]
         code = row.get("code")
-        label = row.get("label") or ""
+        label = total_word(row.get("label") or "", i in grand_ex)
         if "@ex_code" in cols:
             if code:
-                ws.cell(row=r, column=cols["@ex_code"], value=code)
+                ws.cell(row=r, column=cols["@ex_code"],
+                        value=spelled(code, spelling) if spelling is not None else code)
             ws.cell(row=r, column=cols["@ex_label"], value=label)
         else:
             ws.cell(row=r, column=cols["@ex_label"], value=f"{code} {label}" if code else label)
@@ -524,10 +638,10 @@ def _write_two_sided(sh: _Sheet, doc: dict, table_key: str, table: dict, layout:
 
 
 def _write_table(sh: _Sheet, doc: dict, table_key: str, layout: str, out: RenderMap,
-                 sheet_name: str) -> None:
+                 sheet_name: str, spelling: Spelling | None = None) -> None:
     table = doc["tables"][table_key]
     ws = sh.ws
-    hs = _clean(heads(table_key, table, layout))
+    hs = _clean(heads(table_key, table, layout, spelling))
     width = sum(len(h.leaves()) for h in hs)
     if layout == "split-bottom":
         ws.cell(row=sh.row, column=1, value=f"表{table['no']}")
@@ -545,9 +659,9 @@ def _write_table(sh: _Sheet, doc: dict, table_key: str, layout: str, out: Render
     ws.cell(row=sh.row, column=max(width, 2), value="单位：万元")
     sh.row += 1
     if table_key in TWO_SIDED:
-        _write_two_sided(sh, doc, table_key, table, layout, out, sheet_name)
+        _write_two_sided(sh, doc, table_key, table, layout, out, sheet_name, spelling)
     else:
-        _write_one_sided(sh, doc, table_key, table, layout, out, sheet_name)
+        _write_one_sided(sh, doc, table_key, table, layout, out, sheet_name, spelling)
     for c in range(1, width + 1):
         ws.column_dimensions[get_column_letter(c)].width = 14
 
@@ -563,8 +677,10 @@ def _chunks(keys: list[str], size: int = 4) -> list[list[str]]:
     return out
 
 
-def render(golden: dict, path, layout: str) -> RenderMap:
-    """Write the golden's published tables into ``path`` (.xlsx) in ``layout``; see the module doc."""
+def render(golden: dict, path, layout: str, spelling: Spelling | None = None) -> RenderMap:
+    """Write the golden's published tables into ``path`` (.xlsx) in ``layout``; see the module doc.
+
+    With ``spelling`` codes and total rows are printed that way in the sheets of ``layout``."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
     path = Path(path)
@@ -588,7 +704,7 @@ def render(golden: dict, path, layout: str) -> RenderMap:
         for key in keys:
             name = f"表{golden['tables'][key]['no']}"
             sh = _Sheet(wb.create_sheet(name))
-            _write_table(sh, golden, key, layout, out, name)
+            _write_table(sh, golden, key, layout, out, name, spelling)
     elif layout == "joined-top":
         numerals = "一二三四五六七八九十"
         for n, group in enumerate(_chunks(keys)):
@@ -597,12 +713,12 @@ def render(golden: dict, path, layout: str) -> RenderMap:
             for k, key in enumerate(group):
                 if k:
                     sh.row += 2
-                _write_table(sh, golden, key, layout, out, name)
+                _write_table(sh, golden, key, layout, out, name, spelling)
     else:
         for key in keys:
             name = re.sub(r"[\\/*?:\[\]“”\"]", "", golden["tables"][key]["title"])[:31]
             sh = _Sheet(wb.create_sheet(name))
-            _write_table(sh, golden, key, layout, out, name)
+            _write_table(sh, golden, key, layout, out, name, spelling)
     wb.save(path)
     return out
 

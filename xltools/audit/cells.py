@@ -41,16 +41,32 @@ def is_figure(value: object) -> bool:
         return False
 
 
-def code_part(value: object, digits: int) -> str:
-    """One of 类/款/项 as printed: "208", 208.0, "1" (款 01) …"""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = to_halfwidth(str(value)).strip()
-    if not text.isdigit():
-        return ""
-    return text.zfill(digits)
+def split_code(parts: list[object], above: str) -> str:
+    """The code of a row whose 类, 款 (and 项) sit in columns of their own; "" when none.
+
+    Each part is printed as its 2-digit group ("01"), as a number that lost its leading zero
+    (1), or as the full code ("20801", "2080101").  Documents that print only the new part
+    (款 and 项 without the 类 above them) take the rest from ``above``, the last code read.
+    """
+    code = ""
+    for level, value in enumerate(parts):
+        parsed = parse_code(value)
+        part = parsed.code if parsed is not None else ""
+        width = 3 + 2 * level
+        if not part:
+            continue
+        if level and len(part) <= 2:
+            prefix = code if len(code) == width - 2 else above[:width - 2]
+            if len(prefix) != width - 2 or not prefix.startswith(code):
+                return ""
+            code = prefix + part.zfill(2)
+        elif len(part) in (3, 5, 7) and len(part) >= width:
+            code = part  # a full code, even the whole code typed into 类
+        elif level == 0 and len(part) < 3:
+            code = part.zfill(3)
+        else:
+            return ""
+    return code
 
 
 def joined_code(value: object) -> tuple[str, str | None] | None:

@@ -18,7 +18,7 @@ from ..checks.identities import Ref
 from ..findings import Finding, warning
 from ..reader.workbook import Sheet, cell_ref
 from ..tables.spec import table_specs
-from .cells import NotANumber, code_part, figure, is_figure, joined_code
+from .cells import NotANumber, figure, is_figure, joined_code, split_code
 from .columns import (CLASS, CODE, KUAN, LABEL, NAME, PROJECT, XIANG, header_paths, stub_role,
                       value_role)
 from .titles import contents_no, normal, table_key, table_no
@@ -26,7 +26,17 @@ from .titles import contents_no, normal, table_key, table_no
 HEADER_WORDS = {"项目", "科目名称", "科目代码", "科目编码", "类", "款", "项", "合计", "总计", "预算数",
                 "收入", "支出", "项目名称", "三公经费支出内容", "功能分类科目编码", "科目",
                 "财政拨款收入", "财政拨款支出", "支出功能分类科目", "功能分类科目名称", "资金来源"}
+# The code and name headers in all their spellings: 经济分类科目编码, 部门预算支出经济分类科目,
+# 功能分类科目代码 …  Without them a header whose first row holds only these (表6 often) would
+# start one row late, and its name column, 总计 included, would be read as no column at all.
+HEADER_STUB = re.compile(r".{0,8}?(?:功能|经济)分类(?:科目)?(?:编码|代码|名称)?|科目(?:编码|代码|名称)?")
 TOTAL_LABELS = {"总计", "合计", "收入总计", "支出总计", "总合计"}
+
+
+def is_total(label: str) -> bool:
+    """总计, 合计, 合  计, 总计： … (spaces and a trailing colon as people type them)."""
+    return normal(label).rstrip(":：") in TOTAL_LABELS
+
 MAKER = re.compile(r"^编制(部门|单位)[:：]\s*(.*?)\s*(?:单位[:：].*)?$")
 UNIT_SUFFIX = re.compile(r"(局|中心|所|站|院|校|学校|委员会|委|办公室|办|处|队|馆|会|厅|部|室|园|场|台|社|中队|大队)$")
 LOOKAHEAD = 8  # rows after a title in which a table's header must start
@@ -130,13 +140,18 @@ def read_disclosure(sheets: list[Sheet]) -> Disclosure:
     return Disclosure(entity, kind, year, tables, contents, findings)
 
 
+def _header_texts(row) -> set[str]:
+    texts = {normal(v) for v in row if isinstance(v, str)}
+    return {t for t in texts if t in HEADER_WORDS or HEADER_STUB.fullmatch(t)}
+
+
 def _starts_table(rows, r: int, hits) -> bool:
     """A title starts a table when header words follow before the next title."""
     later = [h[0] for h in hits if h[0] > r]
     stop = min([r + 1 + LOOKAHEAD, len(rows)] + later)
     for rr in range(r + 1, stop):
         texts = {normal(v) for v in rows[rr] if isinstance(v, str)}
-        if texts & HEADER_WORDS or any(t.startswith("单位：") or t.startswith("单位:") for t in texts):
+        if _header_texts(rows[rr]) or any(t.startswith("单位：") or t.startswith("单位:") for t in texts):
             return True
     return False
 
@@ -154,7 +169,7 @@ def _number_above(rows, r: int, c: int, text: str, floor: int) -> int | None:
 def _header_start(rows, start: int, end: int) -> int | None:
     for r in range(start, end):
         texts = {normal(v) for v in rows[r] if isinstance(v, str)}
-        if texts & HEADER_WORDS and not any(MAKER.match(t) for t in texts):
+        if _header_texts(rows[r]) and not any(MAKER.match(t) for t in texts):
             return r
     return None
 
@@ -180,7 +195,7 @@ def _looks_like_body(row) -> bool:
         return True
     # A lone label is a body row with blank figures (因公出国（境）费, a project without
     # money) unless it is a header word.
-    return len(texts) == 1 and (texts[0] in TOTAL_LABELS or texts[0] not in HEADER_WORDS)
+    return len(texts) == 1 and (is_total(texts[0]) or not _header_texts(texts))
 
 
 def _read_table(sheet: Sheet, key, text, r, c, end, floor, findings) -> FoundTable | None:
@@ -303,11 +318,7 @@ class _Body:
         if self.key in ("T_carryover", "T_entrusted", "T_three_public"):
             return "", None  # rows are projects and units: a name such as 2025年… is no code
         if CLASS in stubs or KUAN in stubs:
-            cls, kuan, xiang = code_part(get(CLASS), 3), code_part(get(KUAN), 2), code_part(get(XIANG), 2)
-            if not cls and (kuan or xiang):  # documents that print only the new part
-                cls = prev_code[:3]
-                kuan = kuan or prev_code[3:5]
-            return (cls + kuan + xiang if cls else ""), None
+            return split_code([get(CLASS), get(KUAN), get(XIANG)], prev_code), None
         for role in (CODE, NAME, LABEL):
             parsed = joined_code(get(role))
             if parsed:
@@ -315,7 +326,7 @@ class _Body:
         return "", None
 
     def _kind(self, code: str, label: str, project: str) -> str:
-        if not code and normal(label) in TOTAL_LABELS:
+        if not code and is_total(label):
             return "total"
         if code:
             return "project" if project else "class"
@@ -354,13 +365,13 @@ class _Body:
                 # the code and the name in one cell or in two (科目编码 | 科目名称)
                 ex_label = " ".join(texts)
                 parsed = joined_code(ex_label)
-                is_total = any(_norm_label(t) in ("支出总计", "总计", "合计") for t in texts)
-                if parsed is None and not is_total:
+                total = any(is_total(_norm_label(t)) and "收入" not in t for t in texts)
+                if parsed is None and not total:
                     continue
                 idx = len(expense_out)
                 vals = {k: v for c, k in expense_vals.items() if (v := self._value(r, c)) is not None}
                 item = {"code": parsed[0] if parsed else None,
-                        "key": "expense_grand_total" if is_total else None,
+                        "key": "expense_grand_total" if total else None,
                         "label": (parsed[1] or "") if parsed else ex_label}
                 if self.key == "T_income_expense":
                     item["amount"] = vals.get("amount")
@@ -384,7 +395,7 @@ def _unit_like(label: str) -> bool:
 
 def _three_public_key(label: str) -> str | None:
     t = _norm_label(label)
-    if t in TOTAL_LABELS:
+    if is_total(t):
         return "total"
     if "出国" in t:
         return "abroad"
@@ -400,7 +411,7 @@ def _three_public_key(label: str) -> str | None:
 
 
 def _canon(text: str) -> str:
-    t = _norm_label(text)
+    t = _norm_label(text).rstrip(":：")
     for noise in ("政府性", "安排的", "安排", "的", "预算"):
         t = t.replace(noise, "")
     return t
@@ -413,7 +424,8 @@ def _income_keys(table: str) -> list[tuple[str, str]]:
 
 
 _INCOME_SYNONYMS = {"一般公共拨款": "一般公共拨款", "本年收入": "本年收入", "上年结转": "上年结转结余",
-                    "财政专户管理资金": "财政专户核拨", "财政拨款": "财政拨款（补助）"}
+                    "财政专户管理资金": "财政专户核拨", "财政拨款": "财政拨款（补助）",
+                    "总计": "收入总计", "合计": "收入总计"}
 
 
 def _match_fixed(label: str, fixed: list[tuple[str, str]], pointer: int) -> tuple[str | None, int]:
