@@ -23,7 +23,7 @@ def folder_of_masters(tmp_path: Path, make_master) -> Path:
     for sample in SAMPLES.glob("*.xlsx"):
         shutil.copy(sample, folder / sample.name)
     (folder / "坏文件.xlsx").write_text("这不是工作簿", encoding="utf-8")
-    shutil.copy(make_master(lines=[{"功能分类科目": "2089999", "经济分类科目": "30101", "支出类型": "人员经费",
+    shutil.copy(make_master(lines=[{"功能分类科目": "2089998", "经济分类科目": "30101", "支出类型": "人员经费",
                                     "资金来源": "一般公共预算", "金额": 5}]), folder / "错科目.xlsx")
     (folder / "~$正在编辑.xlsx").write_bytes(b"lock")  # Excel's lock file is no workbook to build
     return folder
@@ -44,7 +44,7 @@ def test_batch_builds_the_good_lists_every_file_bad_first_and_exits_1(tmp_path, 
     assert [r[0] for r in rows[:2]] == ["坏文件.xlsx", "错科目.xlsx"]  # failures first
     assert {r[1] for r in rows[:2]} == {"有错误"} and {r[1] for r in rows[2:]} == {"通过"}
     assert len(rows) == 4  # the lock file is not listed
-    assert "2089999" in rows[1][9] and "不是 Excel 工作簿" in rows[0][9]
+    assert "2089998" in rows[1][9] and "不是 Excel 工作簿" in rows[0][9]
     chj = next(r for r in rows if r[3] == "昌吉市人力资源和社会保障局")
     assert chj[4] == 2026 and chj[5] == "5,487.17" and chj[6] == 0
     assert "预算公开表.xlsx" in chj[8]

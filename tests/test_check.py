@@ -186,7 +186,7 @@ def test_cli_json_exit_codes_and_report_workbook(workbook, tmp_path):
 
 
 def test_cli_check_master_and_unreadable_file(tmp_path, make_master):
-    bad = make_master(lines=[{"功能分类科目": "2089999", "经济分类科目": "30101", "支出类型": "人员经费",
+    bad = make_master(lines=[{"功能分类科目": "2089998", "经济分类科目": "30101", "支出类型": "人员经费",
                               "资金来源": "一般公共预算", "金额": 5}])
     run = xltools("check", str(bad), "--json")
     assert run.returncode == 1

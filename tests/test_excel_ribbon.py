@@ -78,11 +78,11 @@ def test_generate_tables_writes_what_xltools_build_writes(tmp_path: Path, fixtur
 
 
 def test_errors_in_the_master_stop_the_build_and_name_their_cells(tmp_path: Path):
-    book = fixture_book(tmp_path, FIXTURES[-1], {"收支明细": {"B2": "2089999", "G4": "abc"}})
+    book = fixture_book(tmp_path, FIXTURES[-1], {"收支明细": {"B2": "2089998", "G4": "abc"}})
     outcome = ribbon.generate_tables(book)
     assert not outcome.ok and outcome.files == [] and outputs(tmp_path) == []
     assert outcome.message.startswith("底稿有 2 个错误，没有生成文件。")
-    assert "[错误] 收支明细!B2: 功能分类科目“2089999”不在 2026 年功能分类科目中" in outcome.message
+    assert "[错误] 收支明细!B2: 功能分类科目“2089998”不在 2026 年功能分类科目中" in outcome.message
     assert "[错误] 收支明细!G4: 金额“abc”不是数字" in outcome.message
     assert (outcome.first_error.sheet, outcome.first_error.cell) == ("收支明细", "B2")
     for entry in (ribbon.export_performance, ribbon.export_narrative):

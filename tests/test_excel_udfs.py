@@ -257,7 +257,7 @@ def test_budget_check_counts_what_xltools_check_finds(case):
 
 
 def test_errors_in_the_master_show_in_every_function(tmp_path: Path):
-    book = fixture_book(tmp_path, FIXTURES[-1], {"收支明细": {"B2": "2089999", "G4": "abc"}})
+    book = fixture_book(tmp_path, FIXTURES[-1], {"收支明细": {"B2": "2089998", "G4": "abc"}})
     caller = book.cell()
     assert udfs.BUDGET_CHECK(caller=caller) == 2
     message = udfs.BUDGET_SUM("208", caller=caller)

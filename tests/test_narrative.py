@@ -426,7 +426,7 @@ def test_prior_sheet_errors_name_the_cell(make_master):
         ["三公经费", "公务接待费", "十万", None],  # row 5: not a number
         ["收入", "一般公共预算拨款", 533, None],  # row 6: the same 科目 again (an alias)
         ["一般公共预算科目", "20801", 5, None],  # row 7: a 款, not a 项
-        ["一般公共预算科目", "2089999", 5, None],  # row 8: no such code
+        ["一般公共预算科目", "2089998", 5, None],  # row 8: no such code
         ["支出", "基本支出", -3, None],  # row 9: negative
         [None, None, None, None],  # row 10: blank, ignored
         ["机关运行经费", "合计", 23, None],  # row 11: fine
