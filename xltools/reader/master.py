@@ -7,6 +7,10 @@ everything the accountant has to fix.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
+import numpy as np
+
 from .. import dictionaries
 from ..codes import ParsedCode, parse_code, to_halfwidth
 from ..findings import Finding, error, info, warning
@@ -14,6 +18,7 @@ from ..model import Info, Line, Master
 from ..money import AmountError, parse_amount, to_fen
 from ..sources import EXPENSE_TYPES, resolve
 from ..tables.profiles import PROFILES, default_profile
+from .columns import clean_lines
 from .headers import (CHECK_COLUMNS, DICT_COLUMNS, LINE_COLUMNS, LINE_REQUIRED, TEMPLATE_SHEETS,
                       alias_map, find_columns, header_unit, normalise)
 from .workbook import Sheet, Workbook, cell_ref, col_letter, open_workbook
@@ -254,37 +259,29 @@ class _LineParser:
         if cols is None:
             return []
         self.cols = cols
-        stated = header_unit(self.sheet.rows[0][cols["金额"]])
+        stated = header_unit(_get(self.sheet.row(0), cols["金额"]))
         if stated and self.basic.unit and stated != self.basic.unit:
             self.err("amount-unit-conflict", 0, cols["金额"],
                      f"金额列标题写的是{stated}，但基本信息“金额单位”是{self.basic.unit}。请统一单位。")
             return []
         self.merges = self._merged_cells()
-        lines: list[Line] = []
+        lines = self._lines()
         seen: dict[tuple, int] = {}
-        for r in range(1, len(self.sheet.rows)):
-            row = self.sheet.rows[r]
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-                if any(self.sheet.formula_without_value(cell_ref(r, c))
-                       or self.sheet.error_value(cell_ref(r, c))
-                       for c in cols.values() if c is not None):
-                    self._uncached_row(r)
-                continue
-            line = self._line(r, row)
-            if line is None:
-                continue
+        for line in lines:
             key = (line.unit, line.func, line.econ, line.type, line.project, line.source, line.amount)
             if key in seen:
-                self.warn("line-duplicate", r, cols["金额"],
-                          f"第 {r + 1} 行与第 {seen[key]} 行完全相同，是否重复录入？"
-                          "如确实是两笔，请在备注中说明。")
+                self._row_findings.setdefault(line.row - 1, []).append(warning(
+                    "line-duplicate", self.sheet.name, cell_ref(line.row - 1, cols["金额"]),
+                    f"第 {line.row} 行与第 {seen[key]} 行完全相同，是否重复录入？"
+                    "如确实是两笔，请在备注中说明。"))
             else:
-                seen[key] = r + 1
-            lines.append(line)
+                seen[key] = line.row
+        for r in sorted(self._row_findings):
+            self.p.findings.extend(self._row_findings[r])
         # calamine's range ends at the last cell with a value: rows below made only of
         # uncalculated formulas are not in it, but the user meant them as lines.
         letters = {col_letter(c) for c in cols.values() if c is not None}
-        below = self.sheet.problem_cells_below(len(self.sheet.rows), letters)
+        below = self.sheet.problem_cells_below(self.sheet.nrows, letters)
         for ref, value in sorted(below.items()):
             if value:
                 self.p.add(error("formula-error", self.sheet.name, ref,
@@ -292,6 +289,54 @@ class _LineParser:
             else:
                 self.p.add(error("formula-no-value", self.sheet.name, ref, _NO_VALUE))
         return lines
+
+    def _lines(self) -> list[Line]:
+        """Clean rows in bulk (columns.py); every other row by the per-row rules below,
+        its findings kept by row so that they come out in row order."""
+        cols = self.cols
+        nrows = self.sheet.nrows
+        filled = self.sheet.filled_rows()
+        slow = np.zeros(nrows, dtype=bool)
+        for r0, _, r1, _ in self.merges:
+            slow[r0:r1 + 1] = True
+        letters = {col_letter(c): c for c in cols.values() if c is not None}
+        for ref in self.sheet.problem_cells_below(0, set(letters)):
+            r = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) - 1
+            if r < nrows:
+                slow[r] = True
+        candidates = filled & ~slow
+        candidates[:1] = False
+        clean = clean_lines(self.sheet, cols, candidates, self.basic.entity, self.basic.unit,
+                            self.func_names, self.econ_names, TYPE_ECON_CLASSES, MAX_FEN)
+        rest = filled | slow
+        rest[clean.rows] = False
+        rest[:1] = False
+        self._row_findings: dict[int, list[Finding]] = {}
+        parsed: dict[int, Line] = {}
+        width = max(c for c in cols.values() if c is not None) + 1
+        columns = {c: self.sheet.column(c) for c in cols.values() if c is not None}
+        for r in np.flatnonzero(rest).tolist():
+            start = len(self.p.findings)
+            if not filled[r]:
+                if any(self.sheet.formula_without_value(cell_ref(r, c))
+                       or self.sheet.error_value(cell_ref(r, c)) for c in columns):
+                    self._uncached_row(r)
+            else:
+                row = [None] * width
+                for c, values in columns.items():
+                    row[c] = values[r]
+                line = self._line(r, row)
+                if line is not None:
+                    parsed[r] = line
+            if len(self.p.findings) > start:
+                self._row_findings[r] = self.p.findings[start:]
+                del self.p.findings[start:]
+        bulk = map(Line, (clean.rows + 1).tolist(), clean.unit.tolist(), clean.func.tolist(),
+                   clean.econ.tolist(), clean.type.tolist(), clean.project.tolist(),
+                   clean.source.tolist(), clean.amount.tolist(), clean.note.tolist())
+        if not parsed:
+            return list(bulk)
+        return sorted([*bulk, *parsed.values()], key=attrgetter("row"))
 
     def _merged_cells(self) -> list[tuple[int, int, int, int]]:
         """Report merged ranges over the lines' columns: only their first cell holds the

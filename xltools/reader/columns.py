@@ -1,0 +1,170 @@
+"""收支明细's per-column rules applied to each DISTINCT value once, then mapped to the rows.
+
+A master repeats its codes, types, sources and units on every line, so each column has
+few distinct values: each is parsed once and the verdicts are spread over the rows with
+numpy.  A row all of whose cells pass is a clean line, built here without a per-row
+parse.  Every other row — anything that gives a finding, a formula problem, a merged
+cell, a code the lists lack — goes through the reader's own per-row rules, so findings are
+the same, word for word, in the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..codes import parse_code, to_halfwidth
+from ..money import AmountError, parse_amount, to_fen
+from ..sources import EXPENSE_TYPES, resolve
+
+PROJECT_TYPE = "项目支出"
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return to_halfwidth(str(value)).strip() if isinstance(value, str) else str(value).strip()
+
+
+@dataclass
+class Column:
+    """One column's rows as indices into its distinct values; -1 for None and NaN."""
+
+    codes: np.ndarray
+    uniques: list
+    mixed: bool  # True and 1.0 hash alike: a column holding booleans is not mapped
+
+    @classmethod
+    def of(cls, values: list) -> "Column":
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        codes, uniques = pd.factorize(arr)
+        mixed = any(type(v) is bool for v in uniques)
+        return cls(codes.astype(np.int64), list(uniques), mixed)
+
+    def verdict(self, ok: list[bool]) -> np.ndarray:
+        """Per row, ``ok`` of its distinct value (False for blanks)."""
+        if self.mixed:
+            return np.zeros(len(self.codes), dtype=bool)
+        return np.append(np.asarray(ok, dtype=bool), False)[self.codes]
+
+    def mapped(self, per_unique: list, blank=None) -> np.ndarray:
+        out = np.empty(len(self.uniques) + 1, dtype=object)
+        out[:-1] = per_unique
+        out[-1] = blank
+        return out[self.codes]
+
+
+@dataclass
+class CleanLines:
+    """The rows that need no finding, and their parsed fields (arrays over those rows)."""
+
+    rows: np.ndarray  # 0-based worksheet rows
+    unit: np.ndarray
+    func: np.ndarray
+    econ: np.ndarray
+    type: np.ndarray
+    project: np.ndarray
+    source: np.ndarray
+    amount: np.ndarray  # 分, int64
+    note: np.ndarray
+
+
+def clean_lines(sheet, cols: dict, candidates: np.ndarray, entity: str, unit_name: str,
+                func_names: dict, econ_names: dict, type_classes: dict, max_fen: int) -> CleanLines:
+    """The rows among ``candidates`` (a bool mask over the sheet's rows) whose every cell
+    passes the rules of master.py without a finding."""
+    ok = candidates.copy()
+    func = _code_column(sheet.column(cols["功能分类科目"]), 7, (3, 5), func_names)
+    econ = _code_column(sheet.column(cols["经济分类科目"]), 5, (3,), econ_names)
+    ok &= func[0] & econ[0]
+
+    types = Column.of(sheet.column(cols["支出类型"]))
+    type_text = [_text(u).replace(" ", "") for u in types.uniques]
+    ok &= types.verdict([t in EXPENSE_TYPES for t in type_text])
+    type_row = types.mapped(type_text, "")
+
+    if cols["项目名称"] is not None:
+        projects = Column.of(sheet.column(cols["项目名称"]))
+        project_text = [_text(u) or None for u in projects.uniques]
+        project_row = projects.mapped(project_text)
+        if projects.mixed:
+            ok[:] = False
+        # NaN reads as the text "nan", a project name
+        nan = (projects.codes < 0) & np.array([v is not None for v in sheet.column(cols["项目名称"])])
+        ok &= ~nan
+    else:
+        project_row = np.full(len(ok), None, dtype=object)
+    has_project = project_row != None  # noqa: E711 — elementwise
+    is_project = type_row == PROJECT_TYPE
+    ok &= np.where(is_project, has_project, ~has_project)  # else a finding
+
+    sources = Column.of(sheet.column(cols["资金来源"]))
+    resolved = [resolve(t) if t else None for t in (_text(u) for u in sources.uniques)]
+    ok &= sources.verdict([s is not None for s in resolved])
+    source_row = sources.mapped([s.name if s else None for s in resolved])
+
+    amounts = Column.of(sheet.column(cols["金额"]))
+    fen = [_fen(u, unit_name, max_fen) for u in amounts.uniques]
+    ok &= amounts.verdict([f is not None for f in fen])
+    amount_row = amounts.mapped([f or 0 for f in fen], 0)
+
+    econ_row = econ[1]
+    for type_, classes in type_classes.items():
+        prefix_ok = np.array([c is not None and c.startswith(classes) for c in econ[2]] + [False])
+        ok &= ~((type_row == type_) & ~prefix_ok[econ[3]])
+
+    units = _text_column(sheet, cols["单位名称"])
+    notes = _text_column(sheet, cols["备注"])
+    rows = np.flatnonzero(ok)
+    unit_row = units[rows] if units is not None else np.full(len(rows), "", dtype=object)
+    unit_row = np.where(unit_row == "", entity, unit_row)
+    note_row = notes[rows] if notes is not None else np.full(len(rows), None, dtype=object)
+    note_row = np.where(note_row == "", None, note_row)
+    return CleanLines(rows, unit_row, func[1][rows], econ_row[rows], type_row[rows],
+                      np.where(is_project[rows], project_row[rows], None), source_row[rows],
+                      amount_row[rows].astype(np.int64), note_row)
+
+
+def _code_column(values: list, length: int, parents: tuple[int, ...], names: dict):
+    """(row passes, code per row, code per distinct value, distinct index per row)."""
+    col = Column.of(values)
+    codes = []
+    for u in col.uniques:
+        parsed = parse_code(u)
+        code = parsed.code if parsed else ""
+        good = (len(code) == length and code in names
+                and all(code[:n] in names for n in parents))
+        codes.append(code if good else None)
+    return (col.verdict([c is not None for c in codes]), col.mapped(codes), codes, col.codes)
+
+
+def _fen(value, unit_name: str, max_fen: int) -> int | None:
+    """The amount in 分 when the cell gives no finding, else None."""
+    try:
+        amount, as_text = parse_amount(value)
+    except AmountError:
+        return None
+    if as_text or amount < 0:
+        return None
+    fen, lost = to_fen(amount, unit_name or "元")
+    if fen >= max_fen or (lost and unit_name):
+        return None
+    return fen
+
+
+def _text_column(sheet, c: int | None) -> np.ndarray | None:
+    if c is None:
+        return None
+    values = sheet.column(c)
+    col = Column.of(values)
+    out = col.mapped([_text(u) for u in col.uniques], "")
+    for r in np.flatnonzero(col.codes < 0):  # None reads "", NaN "nan"
+        out[r] = _text(values[r])
+    if col.mixed:
+        out = np.array([_text(v) for v in values], dtype=object)
+    return out
