@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .sheetscan import _NO_ADDRESS, _chunks, col_index
+from .sheetscan import _FORMULA_TAG, _chunks, _formulas, col_index
 
 # A cell with its address first (Excel, WPS, XlsxWriter and openpyxl all write r first):
 # letters, digits, the other attributes, and the body (None for <c …/>).
@@ -47,6 +47,7 @@ class SparseSheet:
     columns: dict[int, SparseColumn]
     nrows: int  # 1 + the last row holding something
     merged: tuple = ()  # ((first row, first col), (last row, last col)), 0-based, as calamine
+    beyond: str | None = None  # read with a row limit: a cell of the first row past it
 
     def dense(self, col: int) -> list[object]:
         """Column ``col`` as a list of ``nrows`` values, None where blank."""
@@ -98,21 +99,35 @@ def _text(raw: bytes) -> str:
     return html.unescape(text) if "&" in text else text
 
 
-def read_sparse(zf: zipfile.ZipFile, part: str, strings: list[str]) -> SparseSheet:
+def read_sparse(zf: zipfile.ZipFile, part: str, strings: list[str], row_limit: int | None = None,
+                formulas: dict[str, str] | None = None, cell_limit: int | None = None) -> SparseSheet:
+    """Read ``part``.  With ``row_limit`` the pass also bounds the sheet (instead of a scan
+    before it): it stops at the first row past ``row_limit`` rows holding something and
+    returns what it has, with ``beyond`` set to a cell of that row; formula cells without
+    a value or holding an error are collected into ``formulas``; past ``cell_limit`` cells
+    it stops the same way."""
     columns: dict[int, SparseColumn] = {}
-    letters_col: dict[bytes, int] = {}
+    by_letters: dict[bytes, tuple] = {}  # column letters → (append row, append value)
     kinds: dict[bytes, bytes] = {}   # attributes → cell type
     texts: dict[bytes, str] = {}     # repeated text values are decoded once
     state = {"row": 0}
     last = -1
+    filled = 0
     merged = []
+    beyond = None
+    last_digits = b""
+    row = -1
+    held = 0
     with zf.open(part) as fh:
         for chunk in _chunks(fh):
             if b"mergeCell" in chunk:
                 merged += [((int(r0) - 1, col_index(c0) - 1), (int(r1) - 1, col_index(c1) - 1))
                            for c0, r0, c1, r1 in _MERGE.findall(chunk)]
-            cells = (_walk(chunk, state) if _NO_ADDRESS.search(chunk)
-                     else _CELL.findall(chunk))
+            if formulas is not None and (b't="e"' in chunk or _FORMULA_TAG.search(chunk)):
+                _formulas(chunk, formulas)
+            cells = _CELL.findall(chunk)
+            if len(cells) != chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/"):
+                cells = _walk(chunk, state)  # cells without an address, or prefixed tags
             for letters, digits, attrs, body in cells:
                 if not body:
                     continue
@@ -120,21 +135,41 @@ def read_sparse(zf: zipfile.ZipFile, part: str, strings: list[str]) -> SparseShe
                 if kind is None:
                     t = _TYPE.search(attrs)
                     kind = kinds[attrs] = t.group(1) if t else b"n"
-                value = _value(kind, body, strings, texts)
+                if kind == b"n" and body[:3] == b"<v>" and body[-4:] == b"</v>":
+                    value = float(body[3:-4]) if len(body) > 7 else None
+                elif kind == b"inlineStr":
+                    value = texts.get(body)
+                    if value is None:
+                        value = texts[body] = _text(b"".join(_T.findall(_PHONETIC.sub(b"", body))))
+                    value = value or None
+                else:
+                    value = _value(kind, body, strings, texts)
                 if value is None:
                     continue
-                col = letters_col.get(letters)
-                if col is None:
-                    col = letters_col[letters] = col_index(letters) - 1
-                column = columns.get(col)
-                if column is None:
-                    column = columns[col] = SparseColumn()
-                row = int(digits) - 1
-                column.rows.append(row)
-                column.values.append(value)
-                if row > last:
-                    last = row
-    return SparseSheet(columns, last + 1, tuple(merged))
+                if digits != last_digits:
+                    last_digits = digits
+                    row = int(digits) - 1
+                    filled += 1
+                    if row_limit is not None and filled > row_limit:
+                        beyond = (letters + digits).decode("ascii")
+                        break
+                    if row > last:
+                        last = row
+                add = by_letters.get(letters)
+                if add is None:
+                    column = columns.setdefault(col_index(letters) - 1, SparseColumn())
+                    add = by_letters[letters] = (column.rows.append, column.values.append)
+                add[0](row)
+                add[1](value)
+            if beyond:
+                break
+            held += len(cells)
+            if cell_limit is not None and held > cell_limit:
+                beyond = (letters + digits).decode("ascii")
+                break
+    sheet = SparseSheet(columns, last + 1, tuple(merged))
+    sheet.beyond = beyond
+    return sheet
 
 
 def _value(kind: bytes, body: bytes, strings: list[str], texts: dict[bytes, str]):

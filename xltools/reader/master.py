@@ -221,7 +221,7 @@ def _get(row: list, index: int | None):
 
 def _find_columns(parser: _MasterParser, sheet: Sheet, columns, required) -> dict[str, int | None] | None:
     """Map canonical column names to indices by the header row; report missing/duplicates."""
-    found = find_columns(sheet.name, sheet.rows[0] if sheet.rows else [], columns, required,
+    found = find_columns(sheet.name, sheet.row(0), columns, required,
                          parser.add, ignore=_CHECK_HEADERS, hint=_header_below(sheet, columns, required))
     if found is None:
         return None
@@ -231,8 +231,8 @@ def _find_columns(parser: _MasterParser, sheet: Sheet, columns, required) -> dic
 def _header_below(sheet: Sheet, columns, required) -> str:
     """Exports often print a title above the headers: say where the headers are."""
     aliases = alias_map(columns)
-    for r in range(1, min(len(sheet.rows), 10)):
-        named = {aliases.get(normalise(v)) for v in sheet.rows[r] if v is not None}
+    for r in range(1, min(sheet.nrows, 10)):
+        named = {aliases.get(normalise(v)) for v in sheet.row(r) if v is not None}
         if all(name in named for name in required):
             return f"表头现在在第 {r + 1} 行：请删除上面的 {r} 行标题，让表头位于第 1 行。"
     return ""

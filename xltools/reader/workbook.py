@@ -179,9 +179,16 @@ class Workbook:
         if part not in self._member_names:
             raise _refuse(self.path, "file-corrupt",
                           f"工作簿里找不到工作表“{name}”的内容，文件已损坏。请在 Excel 中打开并重新保存。")
+        if self._zip.getinfo(part).file_size > CALAMINE_SHEET_BYTES:
+            # One streaming pass reads the values and enforces the bounds as it goes.
+            self._formulas[name] = {}
+            sparse = read_sparse(self._zip, part, self._shared_strings, MAX_ROWS,
+                                 self._formulas[name], MAX_FILLED_CELLS)
+            if sparse.beyond:
+                raise ReadError(_too_many_rows(name, sparse.beyond))
+            return Sheet(name, None, self, sparse.merged, sparse)
         scan = self._check_extent(name, part)
-        if (scan.max_row * scan.max_col > CALAMINE_CELLS
-                or self._zip.getinfo(part).file_size > CALAMINE_SHEET_BYTES):
+        if scan.max_row * scan.max_col > CALAMINE_CELLS:
             sparse = read_sparse(self._zip, part, self._shared_strings)
             return Sheet(name, None, self, sparse.merged, sparse)
         data = self._book.get_sheet_by_name(name)
@@ -198,10 +205,7 @@ class Workbook:
         scan = scan_sheet(self._zip, part, MAX_ROWS, MAX_FILLED_CELLS)
         self._formulas[name] = scan.formulas
         if scan.first_beyond:
-            raise ReadError(error(
-                "file-too-large", name, scan.first_beyond,
-                f"工作表“{name}”有内容的行超过上限 {MAX_ROWS:,} 行（到 {scan.first_beyond} 已超出）。"
-                "请删除表格下方多余的内容，或把底稿拆成几个文件。"))
+            raise ReadError(_too_many_rows(name, scan.first_beyond))
         if scan.cells_filled > MAX_FILLED_CELLS:
             raise ReadError(error(
                 "file-too-large", name, scan.widest,
@@ -252,6 +256,12 @@ class Workbook:
     def close(self) -> None:
         self._book.close()
         self._zip.close()
+
+
+def _too_many_rows(name: str, ref: str) -> Finding:
+    return error("file-too-large", name, ref,
+                 f"工作表“{name}”有内容的行超过上限 {MAX_ROWS:,} 行（到 {ref} 已超出）。"
+                 "请删除表格下方多余的内容，或把底稿拆成几个文件。")
 
 
 def _xl_part(target: str) -> str:
