@@ -3,7 +3,8 @@
 Each scheme answers two questions: which rows a line adds into (``keys``) and which rows
 are printed, in order, with their labels (``layout``).  Row keys are tuples:
 ("total",), ("unit", unit), ("class", code, unit), ("project", code, project, unit),
-("fixed", key).
+("fixed", key).  ``depends`` names the atom fields ``keys`` looks at: the engine asks once
+per distinct combination of them, not once per atom.
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ class CodeTree:
 
     dim: str  # func | econ
 
+    @property
+    def depends(self) -> tuple[str, ...]:
+        return (self.dim,)
+
     def keys(self, line, ctx) -> list[tuple]:
         code = line.func if self.dim == "func" else line.econ
         levels = func_levels(code) if self.dim == "func" else econ_levels(code)
@@ -75,6 +80,8 @@ class CodeTree:
 @dataclass(frozen=True)
 class ProjectTree:
     """表7: 总计; per unit (部门 only) a unit row, 类 and 款 rows, then project rows with their 项."""
+
+    depends = ("unit", "func", "project")
 
     def keys(self, line, ctx) -> list[tuple]:
         unit, keys = _unit_keys(line, ctx)
@@ -105,6 +112,8 @@ class ProjectList:
 
     Basic-expenditure lines have no project; they are shown together as one row 基本支出.
     """
+
+    depends = ("unit", "type", "project")
 
     def keys(self, line, ctx) -> list[tuple]:
         project = line.project if not line.basic and line.project else BASIC_ROW
@@ -152,6 +161,8 @@ class FixedRows:
 
     rows: tuple[FixedRow, ...]
 
+    depends = ("source", "type", "econ")
+
     def keys(self, line, ctx) -> list[tuple]:
         return [("fixed", r.key) for r in self.rows if r.select.matches(line)]
 
@@ -166,6 +177,8 @@ class ClassList:
     classes: tuple[str, ...]
     total_key: str = "expense_grand_total"
     total_label: str = "支出总计"
+
+    depends = ("func",)
 
     def keys(self, line, ctx) -> list[tuple]:
         return [("class", line.func[:3], None), ("fixed", self.total_key)]
