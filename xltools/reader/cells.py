@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,8 +20,10 @@ import numpy as np
 from .sheetscan import _FORMULA_TAG, _chunks, _formulas, col_index
 
 # A cell with its address first (Excel, WPS, XlsxWriter and openpyxl all write r first):
-# letters, digits, the other attributes, and the body (None for <c …/>).
-_CELL = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]{1,7})"([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+# letters, digits, the other attributes, and the body ("" for <c …/>).  Pieces where not
+# every cell matches (no address, a namespace prefix) are walked instead.
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>/]*)(?:/>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)')
+_PREFIXED_CELL = re.compile(rb'<\w+:c[\s/>]')
 # Cells and rows in any form, for pieces with cells or rows that carry no address.
 _ANY = re.compile(rb'<(?:\w+:)?row(?=[\s/>])([^>]*)>'
                   rb'|<(?:\w+:)?c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
@@ -36,7 +39,7 @@ _SI = re.compile(rb'<(?:\w+:)?si>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si/>', re.S)
 
 @dataclass
 class SparseColumn:
-    rows: list[int] = field(default_factory=list)  # 0-based worksheet rows, ascending
+    rows: array = field(default_factory=lambda: array("q"))  # 0-based worksheet rows, ascending
     values: list[object] = field(default_factory=list)
 
 
@@ -49,22 +52,31 @@ class SparseSheet:
     merged: tuple = ()  # ((first row, first col), (last row, last col)), 0-based, as calamine
     beyond: str | None = None  # read with a row limit: a cell of the first row past it
 
-    def dense(self, col: int) -> list[object]:
-        """Column ``col`` as a list of ``nrows`` values, None where blank."""
-        out: list[object] = [None] * self.nrows
+    def dense(self, col: int) -> np.ndarray:
+        """Column ``col`` as ``nrows`` values (an object array), None where blank."""
+        out = np.full(self.nrows, None, dtype=object)
         column = self.columns.get(col)
-        if column:
-            for r, v in zip(column.rows, column.values):
-                out[r] = v
+        if column and len(column.rows):
+            values = np.empty(len(column.values), dtype=object)
+            values[:] = column.values
+            out[np.frombuffer(column.rows, dtype=np.int64)] = values
         return out
 
     def filled_rows(self) -> np.ndarray:
         """Per row, whether a cell holds something other than blanks (text of spaces is blank)."""
         mask = np.zeros(self.nrows, dtype=bool)
+        blank: dict[str, bool] = {}
         for column in self.columns.values():
-            keep = [r for r, v in zip(column.rows, column.values)
-                    if not (isinstance(v, str) and not v.strip())]
-            mask[keep] = True
+            rows = np.frombuffer(column.rows, dtype=np.int64)
+            texts = {v for v in column.values if v.__class__ is str}
+            for v in texts:
+                blank[v] = not v.strip()
+            if not any(blank[v] for v in texts):
+                mask[rows] = True
+                continue
+            keep = np.fromiter((not (v.__class__ is str and blank[v]) for v in column.values),
+                               dtype=bool, count=len(column.values))
+            mask[rows[keep]] = True
         return mask
 
     def rows(self) -> list[list[object]]:
@@ -126,7 +138,8 @@ def read_sparse(zf: zipfile.ZipFile, part: str, strings: list[str], row_limit: i
             if formulas is not None and (b't="e"' in chunk or _FORMULA_TAG.search(chunk)):
                 _formulas(chunk, formulas)
             cells = _CELL.findall(chunk)
-            if len(cells) != chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/"):
+            if len(cells) != chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/") \
+                    or (b":c" in chunk and _PREFIXED_CELL.search(chunk)):
                 cells = _walk(chunk, state)  # cells without an address, or prefixed tags
             for letters, digits, attrs, body in cells:
                 if not body:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..codes import parse_code, to_halfwidth
-from ..money import AmountError, parse_amount, to_fen
+from ..money import UNIT_FACTORS, AmountError, parse_amount, to_fen
 from ..sources import EXPENSE_TYPES, resolve
 
 PROJECT_TYPE = "项目支出"
@@ -108,10 +108,8 @@ def clean_lines(sheet, cols: dict, candidates: np.ndarray, entity: str, unit_nam
     ok &= sources.verdict([s is not None for s in resolved])
     source_row = sources.mapped([s.name if s else None for s in resolved])
 
-    amounts = Column.of(sheet.column(cols["金额"]))
-    fen = [_fen(u, unit_name, max_fen) for u in amounts.uniques]
-    ok &= amounts.verdict([f is not None for f in fen])
-    amount_row = amounts.mapped([f or 0 for f in fen], 0)
+    amount_ok, amount_row = _amount_column(sheet.column(cols["金额"]), unit_name, max_fen)
+    ok &= amount_ok
 
     econ_row = econ[1]
     for type_, classes in type_classes.items():
@@ -141,6 +139,30 @@ def _code_column(values: list, length: int, parents: tuple[int, ...], names: dic
                 and all(code[:n] in names for n in parents))
         codes.append(code if good else None)
     return (col.verdict([c is not None for c in codes]), col.mapped(codes), codes, col.codes)
+
+
+def _amount_column(values, unit_name: str, max_fen: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row passes, 分 per row).  Amounts are mostly distinct numbers: a float x is taken
+    in bulk when n = rint(x·factor) gives back x as n / factor — then the shortest decimal
+    of x has no digit below the 分 (distinct decimals of that many places are distinct
+    floats far beyond the amount bound) and n is its exact amount in 分.  Everything else
+    (text, negatives, fractions of a 分…) goes through parse_amount, once per distinct value."""
+    factor = UNIT_FACTORS[unit_name or "元"]
+    n = len(values)
+    is_float = np.fromiter((v.__class__ is float for v in values), dtype=bool, count=n)
+    x = np.zeros(n)
+    x[is_float] = np.asarray(values, dtype=object)[is_float].astype(float) if is_float.any() else 0
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = np.rint(x * factor)
+        ok = is_float & np.isfinite(x) & (x >= 0) & (scaled < max_fen) & (scaled / factor == x)
+    fen = np.where(ok, scaled, 0).astype(np.int64)
+    rest = np.flatnonzero(~ok)
+    if len(rest):
+        others = Column.of([values[r] for r in rest])
+        parsed = [_fen(u, unit_name, max_fen) for u in others.uniques]
+        ok[rest] = others.verdict([f is not None for f in parsed])
+        fen[rest] = others.mapped([f or 0 for f in parsed], 0).astype(np.int64)
+    return ok, fen
 
 
 def _fen(value, unit_name: str, max_fen: int) -> int | None:
