@@ -68,6 +68,10 @@ _CASES = [
     # Rows are counted when they hold something: the refusal names the first row too many.
     _case("rows_1048576", mc.rows_1048576, REFUSED, "file-too-large", "收支明细!G1000002",
           bounded=True),
+    # The sparse-sheet case: a note far below the table is read (not refused as a sheet of
+    # a million rows) and its row reported like any other.
+    _case("sparse_sheet", mc.sparse_sheet, ERRORS, "func-code-missing", "收支明细!B1048547",
+          bounded=True),
     # -- sheets and columns ----------------------------------------------------------------
     _case("missing_info_sheet", mc.missing_info_sheet, ERRORS, "sheet-missing", "基本信息"),
     # `check` audits a workbook without 收支明细 as a disclosure workbook (every table
@@ -109,7 +113,6 @@ _CASES = [
     _case("stray_value_last_row", mc.stray_value_last_row, OK, twin="plain", bounded=True),
     _case("stray_value_last_cell", mc.stray_value_last_cell, OK, twin="plain", bounded=True),
     _case("used_range_too_wide", mc.used_range_too_wide, OK, twin="plain", bounded=True),
-    _case("sparse_sheet", mc.sparse_sheet, OK, twin="plain", bounded=True),
     _case("formatted_to_last_row", mc.formatted_to_last_row, OK, twin="plain", bounded=True),
     _case("dimension_claims_whole_sheet", mc.dimension_claims_whole_sheet, OK, twin="plain"),
     _case("inline_strings", mc.inline_strings, OK, twin="plain"),
