@@ -10,12 +10,13 @@ the same, word for word, in the same order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..codes import parse_code, to_halfwidth
+from ..codes import to_halfwidth
 from ..money import UNIT_FACTORS, AmountError, parse_amount, to_fen
 from ..sources import EXPENSE_TYPES, resolve
 
@@ -75,12 +76,14 @@ class CleanLines:
 
 
 def clean_lines(sheet, cols: dict, candidates: np.ndarray, entity: str, unit_name: str,
-                func_names: dict, econ_names: dict, type_classes: dict, max_fen: int) -> CleanLines:
+                func_code: Callable[[object], str | None], econ_code: Callable[[object], str | None],
+                type_classes: dict, max_fen: int) -> CleanLines:
     """The rows among ``candidates`` (a bool mask over the sheet's rows) whose every cell
-    passes the rules of master.py without a finding."""
+    passes the rules of master.py without a finding.  ``func_code``/``econ_code`` give a
+    code cell's value its code when the reader's code rules have nothing to say about it."""
     ok = candidates.copy()
-    func = _code_column(sheet.column(cols["功能分类科目"]), 7, (3, 5), func_names)
-    econ = _code_column(sheet.column(cols["经济分类科目"]), 5, (3,), econ_names)
+    func = _code_column(sheet.column(cols["功能分类科目"]), func_code)
+    econ = _code_column(sheet.column(cols["经济分类科目"]), econ_code)
     ok &= func[0] & econ[0]
 
     types = Column.of(sheet.column(cols["支出类型"]))
@@ -128,16 +131,10 @@ def clean_lines(sheet, cols: dict, candidates: np.ndarray, entity: str, unit_nam
                       amount_row[rows].astype(np.int64), note_row)
 
 
-def _code_column(values: list, length: int, parents: tuple[int, ...], names: dict):
+def _code_column(values: list, clean_code: Callable[[object], str | None]):
     """(row passes, code per row, code per distinct value, distinct index per row)."""
     col = Column.of(values)
-    codes = []
-    for u in col.uniques:
-        parsed = parse_code(u)
-        code = parsed.code if parsed else ""
-        good = (len(code) == length and code in names
-                and all(code[:n] in names for n in parents))
-        codes.append(code if good else None)
+    codes = [clean_code(u) for u in col.uniques]
     return (col.verdict([c is not None for c in codes]), col.mapped(codes), codes, col.codes)
 
 

@@ -307,7 +307,9 @@ class _LineParser:
         candidates = filled & ~slow
         candidates[:1] = False
         clean = clean_lines(self.sheet, cols, candidates, self.basic.entity, self.basic.unit,
-                            self.func_names, self.econ_names, TYPE_ECON_CLASSES, MAX_FEN)
+                            lambda v: self._clean_code(v, 7, (3, 5), self.func_names),
+                            lambda v: self._clean_code(v, 5, (3,), self.econ_names),
+                            TYPE_ECON_CLASSES, MAX_FEN)
         rest = filled | slow
         rest[clean.rows] = False
         rest[:1] = False
@@ -337,6 +339,16 @@ class _LineParser:
         if not parsed:
             return list(bulk)
         return sorted([*bulk, *parsed.values()], key=attrgetter("row"))
+
+    @staticmethod
+    def _clean_code(value, length: int, parents: tuple[int, ...], names: dict) -> str | None:
+        """The code of a code cell on which _code has nothing to say, else None.  A code
+        the lists lack is left to _code, which adds the name the line gives it in row order."""
+        parsed = parse_code(value)
+        code = parsed.code if parsed else ""
+        if len(code) == length and code in names and all(code[:n] in names for n in parents):
+            return code
+        return None
 
     def _merged_cells(self) -> list[tuple[int, int, int, int]]:
         """Report merged ranges over the lines' columns: only their first cell holds the
