@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
+import pandas as pd
 
 from ..findings import Finding, info
 from ..model import Master
@@ -94,7 +95,7 @@ def build_tables(master: Master) -> TableSet:
                 members.append(idx)
 
     exact = table.frame["amount"].to_numpy(dtype=np.int64)
-    order = np.array(sorted(range(len(atoms)), key=lambda i: _atom_order(atoms[i])), dtype=np.int64)
+    order = _atom_order(table)
     result = controlled_round(exact, members, order=order, unit=FEN_PER_BAIYUAN)
     rounded = np.asarray(result.rounded, dtype=np.int64)
     values = [int(rounded[m].sum()) for m in members]
@@ -126,24 +127,33 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context) -> list[tuple[tu
     for positions in groups.values():
         group = picked[positions]
         atom = table.atoms[group[0]]
+        in_cols = [(j, col, idx) for j, (col, mask) in enumerate(col_masks)
+                   if len(idx := group[mask[group]])]
         for k, rk in enumerate(sec.rows.keys(atom, ctx)):
-            for j, (col, mask) in enumerate(col_masks):
-                idx = group[mask[group]]
-                if not len(idx):
-                    continue
+            for j, col, idx in in_cols:
                 ref = (t, sec.name, rk, col)
-                parts.setdefault(ref, []).append(idx)
                 seen = (int(idx[0]), k, j)
-                if ref not in first or seen < first[ref]:
+                if ref in first:
+                    parts[ref].append(idx)
+                    if seen < first[ref]:
+                        first[ref] = seen
+                else:
+                    parts[ref] = [idx]
                     first[ref] = seen
     cells = [(ref, np.sort(np.concatenate(p)) if len(p) > 1 else p[0]) for ref, p in parts.items()]
     cells.sort(key=lambda cell: first[cell[0]])
     return cells
 
 
-def _atom_order(a: Atom) -> tuple:
-    # The 功能分类 tree first: every tree figure of every source is then a contiguous run.
-    return (a.func, _SOURCE_RANK.get(a.source, 99), a.type, a.econ, a.unit, a.project or "")
+def _atom_order(table: AtomTable) -> np.ndarray:
+    """Atoms sorted by (功能分类, source rank, type, 经济分类, unit, project): the 功能分类
+    tree first, so every tree figure of every source is a contiguous run."""
+    f = table.frame
+    rank = f["source"].map(_SOURCE_RANK).fillna(99).to_numpy(dtype=np.int64)
+    keys = [pd.factorize(f[name].fillna("") if name == "project" else f[name], sort=True)[0]
+            for name in ("func", "type", "econ", "unit", "project")]
+    func, type_, econ, unit, project = keys
+    return np.lexsort((project, unit, econ, type_, rank, func)).astype(np.int64)
 
 
 def _first_seen(items) -> dict:

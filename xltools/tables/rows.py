@@ -90,19 +90,19 @@ class ProjectTree:
         return keys
 
     def layout(self, present: set[tuple], ctx: Context) -> list[Row]:
+        by_unit: dict = {}
+        for k in present:
+            if k[0] == "class":
+                by_unit.setdefault(k[2], []).append(((k[1], -1, ""), Row(
+                    k, "class", ctx.func_names.get(k[1], k[1]), code=k[1], unit=k[2])))
+            elif k[0] == "project":
+                seq = ctx.project_order.get((k[3], k[2]), 0)
+                by_unit.setdefault(k[3], []).append(((k[1], seq, k[2]), Row(
+                    k, "project", k[2], code=k[1], unit=k[3], project=k[2])))
         rows: list[Row] = []
         for unit in _units(present, ctx):
             rows += _unit_row(unit)
-            body = []
-            for k in present:
-                if k[0] == "class" and k[2] == unit:
-                    body.append(((k[1], -1, ""), Row(k, "class", ctx.func_names.get(k[1], k[1]),
-                                                  code=k[1], unit=unit)))
-                elif k[0] == "project" and k[3] == unit:
-                    seq = ctx.project_order.get((k[3], k[2]), 0)
-                    body.append(((k[1], seq, k[2]), Row(k, "project", k[2], code=k[1], unit=unit,
-                                                   project=k[2])))
-            rows += [r for _, r in sorted(body, key=lambda t: t[0])]
+            rows += [r for _, r in sorted(by_unit.get(unit, []), key=lambda t: t[0])]
         return _with_total(rows, ctx)
 
 
@@ -122,10 +122,14 @@ class ProjectList:
         return keys
 
     def layout(self, present: set[tuple], ctx: Context) -> list[Row]:
+        by_unit: dict = {}
+        for k in present:
+            if k[0] == "project":
+                by_unit.setdefault(k[3], []).append(k)
         rows: list[Row] = []
         for unit in _units(present, ctx):
             rows += _unit_row(unit)
-            projects = [k for k in present if k[0] == "project" and k[3] == unit]
+            projects = by_unit.get(unit, [])
             projects.sort(key=lambda k: (k[2] != BASIC_ROW, ctx.project_order.get((unit, k[2]), 0), k[2]))
             rows += [Row(k, "project", k[2], unit=unit, project=k[2]) for k in projects]
         return _with_total(rows, ctx)
