@@ -92,3 +92,5 @@ def test_rows_are_counted_when_they_hold_something(tmp_path):
         assert scan_sheet(zf, part, filled - 1, 10**6).first_beyond == "C900000"
         assert read_sparse(zf, part, [], filled).beyond is None
         assert read_sparse(zf, part, [], filled - 1).beyond == "C900000"
+        capped = read_sparse(zf, part, [], None, None, 5)
+        assert (capped.too_many, capped.beyond) == ("cells", "F1")  # the sixth cell holding something

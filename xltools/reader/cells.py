@@ -50,7 +50,8 @@ class SparseSheet:
     columns: dict[int, SparseColumn]
     nrows: int  # 1 + the last row holding something
     merged: tuple = ()  # ((first row, first col), (last row, last col)), 0-based, as calamine
-    beyond: str | None = None  # read with a row limit: a cell of the first row past it
+    beyond: str | None = None  # read with limits: the cell where one was passed
+    too_many: str | None = None  # which: "rows" or "cells"
 
     def dense(self, col: int) -> np.ndarray:
         """Column ``col`` as ``nrows`` values (an object array), None where blank."""
@@ -130,6 +131,7 @@ def read_sparse(zf: zipfile.ZipFile, part: str, strings: list[str], row_limit: i
     last_digits = b""
     row = -1
     held = 0
+    too_many = None
     with zf.open(part) as fh:
         for chunk in _chunks(fh):
             if b"mergeCell" in chunk:
@@ -165,6 +167,7 @@ def read_sparse(zf: zipfile.ZipFile, part: str, strings: list[str], row_limit: i
                     filled += 1
                     if row_limit is not None and filled > row_limit:
                         beyond = (letters + digits).decode("ascii")
+                        too_many = "rows"
                         break
                     if row > last:
                         last = row
@@ -174,14 +177,15 @@ def read_sparse(zf: zipfile.ZipFile, part: str, strings: list[str], row_limit: i
                     add = by_letters[letters] = (column.rows.append, column.values.append)
                 add[0](row)
                 add[1](value)
+                held += 1
+                if cell_limit is not None and held > cell_limit:
+                    beyond = (letters + digits).decode("ascii")
+                    too_many = "cells"
+                    break
             if beyond:
                 break
-            held += len(cells)
-            if cell_limit is not None and held > cell_limit:
-                beyond = (letters + digits).decode("ascii")
-                break
     sheet = SparseSheet(columns, last + 1, tuple(merged))
-    sheet.beyond = beyond
+    sheet.beyond, sheet.too_many = beyond, too_many
     return sheet
 
 
