@@ -75,14 +75,15 @@ def build_tables(master: Master) -> TableSet:
                       & (table.frame["amount"] != 0)).any())
     keys = published_tables(profile, info_.carryover_table, has_carry)
     specs = table_specs(info_.income_columns == 12, profile.carryover_title)
-    units = [ln.unit for ln in master.lines]
+    units = _column(ln.unit for ln in master.lines)
+    projects = _column(ln.project for ln in master.lines)
+    shown_under = units if info_.kind == "部门" else np.full(len(units), None, dtype=object)
     ctx = Context(
         kind=info_.kind, entity=info_.entity, func_names=master.func_names,
         econ_names=master.econ_names, total_first=profile.total_first,
         total_label=profile.total_label, unit_order=_first_seen(units),
         # keyed by the unit a row is shown under: a 单位 shows every project under None
-        project_order=_first_seen(zip(units if info_.kind == "部门" else [None] * len(units),
-                                      (ln.project for ln in master.lines))),
+        project_order=_first_seen_pairs(shown_under, projects),
     )
 
     # Cells: (table, section, row key, column) → index; members: cell → atom indices.
@@ -140,7 +141,8 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context) -> list[tuple[tu
                 else:
                     parts[ref] = [idx]
                     first[ref] = seen
-    cells = [(ref, np.sort(np.concatenate(p)) if len(p) > 1 else p[0]) for ref, p in parts.items()]
+    # a cell's atoms in no particular order: rounding takes them as a set
+    cells = [(ref, np.concatenate(p) if len(p) > 1 else p[0]) for ref, p in parts.items()]
     cells.sort(key=lambda cell: first[cell[0]])
     return cells
 
@@ -156,11 +158,32 @@ def _atom_order(table: AtomTable) -> np.ndarray:
     return np.lexsort((project, unit, econ, type_, rank, func)).astype(np.int64)
 
 
-def _first_seen(items) -> dict:
-    seen: dict = {}
-    for item in items:
-        seen.setdefault(item, len(seen))
-    return seen
+def _column(values) -> np.ndarray:
+    values = list(values)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _none(u):
+    return None if u is None or (isinstance(u, float) and u != u) else u
+
+
+def _first_seen(values: np.ndarray) -> dict:
+    """value → rank of its first appearance."""
+    _, uniques = pd.factorize(values, use_na_sentinel=False)
+    return {_none(u): i for i, u in enumerate(uniques.tolist())}
+
+
+def _first_seen_pairs(a: np.ndarray, b: np.ndarray) -> dict:
+    """(a, b) → rank of the pair's first appearance."""
+    ca, ua = pd.factorize(a, use_na_sentinel=False)
+    cb, ub = pd.factorize(b, use_na_sentinel=False)
+    keys = ca.astype(np.int64) * (len(ub) + 1) + cb
+    _, first = np.unique(keys, return_index=True)
+    first.sort()
+    ua, ub = [_none(u) for u in ua], [_none(u) for u in ub]
+    return {(ua[ca[i]], ub[cb[i]]): rank for rank, i in enumerate(first.tolist())}
 
 
 def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> TableResult:
