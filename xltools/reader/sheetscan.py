@@ -80,7 +80,7 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, row_limit: int, cell_limit: int) 
     with zf.open(part) as fh:
         for chunk in _chunks(fh):
             if _NO_ADDRESS.search(chunk):
-                _widen(scan, [(_ref(c, r), c, r) for c, r in _walk(chunk, state, row_limit)], row_limit)
+                _widen(scan, [(_ref(c, r), c, r) for c, r in _walk(chunk, state)], row_limit)
             else:
                 # Formatted empty rows (a million of them, say) hold no value at all.
                 if _ANY_CONTENT.search(chunk):
@@ -186,7 +186,7 @@ def _last_row_number(chunk: bytes) -> int:
         end = i
 
 
-def _walk(chunk: bytes, state: dict, row_limit: int) -> list[tuple[int, int]]:
+def _walk(chunk: bytes, state: dict) -> list[tuple[int, int]]:
     """Positions of the cells that hold something, rows and cells without an address
     taking the next one (row numbering carries over from chunk to chunk)."""
     found = []
