@@ -10,7 +10,7 @@ For each size it prints:
   figure of 表2, 表3, 表5 and 表6 — recalculated by LibreOffice headless, and its ratio to build.
 
     python benchmarks/run.py                 # 1K, 10K, 100K
-    python benchmarks/run.py 1000 1000000    # any sizes (the reader takes up to a million lines)
+    python benchmarks/run.py 1000 1000000    # any sizes (the reader refuses more than 200,000 rows)
     python benchmarks/run.py batch           # xltools batch -j 2 over 200 sample masters
 
 Masters are generated once into benchmarks/.cache/ (generate.py).
