@@ -49,13 +49,14 @@ def master_book(lines: int, cache: str = CACHE) -> FakeBook:
 
 
 def formulas_for(book: FakeBook, count: int) -> list[tuple]:
-    """``count`` BUDGET_SUM argument lists: every 类, 款 and 项 of the master, each with a
-    filter in turn, repeated until there are enough."""
+    """``count`` BUDGET_SUM argument lists: the grand total (so that any edit of an amount
+    moves a result), then every 类, 款 and 项 of the master, each with a filter in turn,
+    repeated until there are enough."""
     lines = book.sheets["收支明细"].used_range.options(ndim=2).value
     book.reset_counts()
     column = lines[0].index("功能分类科目")
     codes = sorted({str(r[column])[:n] for r in lines[1:] if r[column] for n in (3, 5, 7)})
-    out = []
+    out: list[tuple] = [(None,)]
     while len(out) < count:
         for i, code in enumerate(codes):
             out.append((code, *_FILTERS[(i + len(out) // len(codes)) % len(_FILTERS)]))

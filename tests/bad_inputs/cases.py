@@ -65,14 +65,13 @@ _CASES = [
     _case("zip_bomb", mc.zip_bomb, REFUSED, "file-bomb", bounded=True),
     _case("zip_bomb_declared", mc.zip_bomb_declared, REFUSED, "file-bomb", bounded=True),
     _case("sheet_xml_too_large", mc.sheet_xml_too_large, REFUSED, "file-too-large", bounded=True),
-    _case("rows_1048576", mc.rows_1048576, REFUSED, "file-too-large", "收支明细!G200001",
+    # Rows are counted when they hold something: the refusal names the first row too many.
+    _case("rows_1048576", mc.rows_1048576, REFUSED, "file-too-large", "收支明细!G1000002",
           bounded=True),
-    _case("stray_value_last_row", mc.stray_value_last_row, REFUSED, "file-too-large",
-          "收支明细!A1048576", bounded=True),
-    _case("stray_value_last_cell", mc.stray_value_last_cell, REFUSED, "file-too-large",
-          "收支明细!XFD1048576", bounded=True),
-    _case("used_range_too_wide", mc.used_range_too_wide, REFUSED, "file-too-large",
-          "收支明细!XFD400", bounded=True),
+    # The sparse-sheet case: a note far below the table is read (not refused as a sheet of
+    # a million rows) and its row reported like any other.
+    _case("sparse_sheet", mc.sparse_sheet, ERRORS, "func-code-missing", "收支明细!B1048547",
+          bounded=True),
     # -- sheets and columns ----------------------------------------------------------------
     _case("missing_info_sheet", mc.missing_info_sheet, ERRORS, "sheet-missing", "基本信息"),
     # `check` audits a workbook without 收支明细 as a disclosure workbook (every table
@@ -109,6 +108,11 @@ _CASES = [
     _case("codes_in_every_form", mc.codes_in_every_form, OK, twin="plain"),
     _case("invisible_characters", mc.invisible_characters, OK, twin="plain"),
     _case("blank_rows_inside", mc.blank_rows_inside, OK, twin="plain"),
+    # A stray value far below or right of the table is one more row, not a million: the
+    # sheet is read streaming (never as the dense grid of its used range).
+    _case("stray_value_last_row", mc.stray_value_last_row, OK, twin="plain", bounded=True),
+    _case("stray_value_last_cell", mc.stray_value_last_cell, OK, twin="plain", bounded=True),
+    _case("used_range_too_wide", mc.used_range_too_wide, OK, twin="plain", bounded=True),
     _case("formatted_to_last_row", mc.formatted_to_last_row, OK, twin="plain", bounded=True),
     _case("dimension_claims_whole_sheet", mc.dimension_claims_whole_sheet, OK, twin="plain"),
     _case("inline_strings", mc.inline_strings, OK, twin="plain"),

@@ -441,20 +441,25 @@ def used_range_too_wide(path: Path) -> None:
     raw_master(path, _with_far_cell(16384, 400))
 
 
-def _with_far_cell(col: int, row: int) -> Iterator[str]:
+def sparse_sheet(path: Path) -> None:
+    """The lines, then a note typed far below them, beside the table (J1048547)."""
+    raw_master(path, _with_far_cell(10, 1048547, "已核对"))
+
+
+def _with_far_cell(col: int, row: int, value: str = " ") -> Iterator[str]:
     yield SHEET_HEAD + "<sheetData>" + "".join(row_xml(r, v) for r, v in enumerate(line_rows(), 1))
-    yield f'<row r="{row}">{cell_xml(row, col, " ")}</row></sheetData></worksheet>'
+    yield f'<row r="{row}">{cell_xml(row, col, value)}</row></sheetData></worksheet>'
 
 
 def sheet_xml_too_large(path: Path) -> None:
-    """收支明细 unzips to 130 MB (a pasted export of notes): refused before it is parsed.
+    """收支明细 unzips to 1.1 GB (a pasted export of notes): refused before it is parsed.
     Rows without address repeat a 300 KB block, which compresses like any text (≈ 10:1)."""
     block = "".join(f'<row><c/><c/><c/><c/><c/><c/><c/><c t="inlineStr"><is><t>备注{i:05d}：'
                     f'{"甲乙丙丁"[i % 4] * (i % 37)}</t></is></c></row>' for i in range(3000)).encode("utf-8")
 
     def pieces():
         yield SHEET_HEAD + "<sheetData>" + "".join(row_xml(r, v) for r, v in enumerate(line_rows(), 1))
-        for _ in range(130 * MB // len(block) + 1):
+        for _ in range(1100 * MB // len(block) + 1):
             yield block
         yield "</sheetData></worksheet>"
     raw_master(path, pieces(), level=1)

@@ -7,6 +7,10 @@ everything the accountant has to fix.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
+import numpy as np
+
 from .. import dictionaries
 from ..codes import ParsedCode, parse_code, to_halfwidth
 from ..findings import Finding, error, info, warning
@@ -16,6 +20,7 @@ from ..sources import EXPENSE_TYPES, resolve
 from ..tables.profiles import PROFILES, default_profile
 from .codecolumns import ECON, FUNC, code_layout, joined_code
 from .codenames import CodeNamer
+from .columns import clean_lines
 from .headers import (CHECK_COLUMNS, DICT_COLUMNS, LINE_COLUMNS, LINE_REQUIRED, TEMPLATE_SHEETS,
                       alias_map, find_columns, header_unit, normalise)
 from .workbook import Sheet, Workbook, cell_ref, col_letter, open_workbook
@@ -226,9 +231,7 @@ def _get(row: list, index: int | None):
 def _find_columns(parser: _MasterParser, sheet: Sheet, columns, required,
                   header: list | None = None) -> dict[str, int | None] | None:
     """Map canonical column names to indices by the header row; report missing/duplicates."""
-    if header is None:
-        header = sheet.rows[0] if sheet.rows else []
-    found = find_columns(sheet.name, header, columns, required,
+    found = find_columns(sheet.name, sheet.row(0) if header is None else header, columns, required,
                          parser.add, ignore=_CHECK_HEADERS, hint=_header_below(sheet, columns, required))
     if found is None:
         return None
@@ -238,8 +241,8 @@ def _find_columns(parser: _MasterParser, sheet: Sheet, columns, required,
 def _header_below(sheet: Sheet, columns, required) -> str:
     """Exports often print a title above the headers: say where the headers are."""
     aliases = alias_map(columns)
-    for r in range(1, min(len(sheet.rows), 10)):
-        named = {aliases.get(normalise(v)) for v in sheet.rows[r] if v is not None}
+    for r in range(1, min(sheet.nrows, 10)):
+        named = {aliases.get(normalise(v)) for v in sheet.row(r) if v is not None}
         if all(name in named for name in required):
             return f"表头现在在第 {r + 1} 行：请删除上面的 {r} 行标题，让表头位于第 1 行。"
     return ""
@@ -265,7 +268,7 @@ class _LineParser:
         self.p.add(warning(rule, self.sheet.name, cell_ref(r, c), message, **kw))
 
     def parse(self) -> list[Line]:
-        layout = code_layout(self.sheet.rows[0] if self.sheet.rows else [], LINE_COLUMNS)
+        layout = code_layout(self.sheet.row(0), LINE_COLUMNS)
         cols = _find_columns(self.p, self.sheet, LINE_COLUMNS, LINE_REQUIRED, layout.header)
         if cols is None:
             return []
@@ -279,37 +282,29 @@ class _LineParser:
         for dim, column in (("func", FUNC), ("econ", ECON)):
             self.namers[dim] = CodeNamer(dim, column, self.basic.year, self.listed[dim],
                                          self.dictionary[dim], self._written_names(column))
-        stated = header_unit(self.sheet.rows[0][cols["金额"]])
+        stated = header_unit(_get(self.sheet.row(0), cols["金额"]))
         if stated and self.basic.unit and stated != self.basic.unit:
             self.err("amount-unit-conflict", 0, cols["金额"],
                      f"金额列标题写的是{stated}，但基本信息“金额单位”是{self.basic.unit}。请统一单位。")
             return []
         self.merges = self._merged_cells()
-        lines: list[Line] = []
+        lines = self._lines()
         seen: dict[tuple, int] = {}
-        for r in range(1, len(self.sheet.rows)):
-            row = self.sheet.rows[r]
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
-                if any(self.sheet.formula_without_value(cell_ref(r, c))
-                       or self.sheet.error_value(cell_ref(r, c))
-                       for c in cols.values() if c is not None):
-                    self._uncached_row(r)
-                continue
-            line = self._line(r, row)
-            if line is None:
-                continue
+        for line in lines:
             key = (line.unit, line.func, line.econ, line.type, line.project, line.source, line.amount)
             if key in seen:
-                self.warn("line-duplicate", r, cols["金额"],
-                          f"第 {r + 1} 行与第 {seen[key]} 行完全相同，是否重复录入？"
-                          "如确实是两笔，请在备注中说明。")
+                self._row_findings.setdefault(line.row - 1, []).append(warning(
+                    "line-duplicate", self.sheet.name, cell_ref(line.row - 1, cols["金额"]),
+                    f"第 {line.row} 行与第 {seen[key]} 行完全相同，是否重复录入？"
+                    "如确实是两笔，请在备注中说明。"))
             else:
-                seen[key] = r + 1
-            lines.append(line)
+                seen[key] = line.row
+        for r in sorted(self._row_findings):
+            self.p.findings.extend(self._row_findings[r])
         # calamine's range ends at the last cell with a value: rows below made only of
         # uncalculated formulas are not in it, but the user meant them as lines.
         letters = {col_letter(c) for c in cols.values() if c is not None}
-        below = self.sheet.problem_cells_below(len(self.sheet.rows), letters)
+        below = self.sheet.problem_cells_below(self.sheet.nrows, letters)
         for ref, value in sorted(below.items()):
             if value:
                 self.p.add(error("formula-error", self.sheet.name, ref,
@@ -318,15 +313,90 @@ class _LineParser:
                 self.p.add(error("formula-no-value", self.sheet.name, ref, _NO_VALUE))
         return lines
 
+    def _lines(self) -> list[Line]:
+        """Clean rows in bulk (columns.py); every other row by the per-row rules below,
+        its findings kept by row so that they come out in row order."""
+        cols = self.cols
+        nrows = self.sheet.nrows
+        filled = self.sheet.filled_rows()
+        slow = np.zeros(nrows, dtype=bool)
+        for r0, _, r1, _ in self.merges:
+            slow[r0:r1 + 1] = True
+        letters = {col_letter(c): c for c in cols.values() if c is not None}
+        for ref in self.sheet.problem_cells_below(0, set(letters)):
+            r = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) - 1
+            if r < nrows:
+                slow[r] = True
+        candidates = filled & ~slow
+        candidates[:1] = False
+        clean = clean_lines(self.sheet, cols, candidates, self.basic.entity, self.basic.unit,
+                            self._clean_code(FUNC, "func", 7), self._clean_code(ECON, "econ", 5),
+                            TYPE_ECON_CLASSES, MAX_FEN)
+        rest = filled | slow
+        rest[clean.rows] = False
+        rest[:1] = False
+        self._row_findings: dict[int, list[Finding]] = {}
+        parsed: dict[int, Line] = {}
+        # The per-row rules also read the split 款/项 columns and the name columns.
+        wanted = {c for c in cols.values() if c is not None}
+        wanted.update(c for parts in self.split.values() for c in parts)
+        wanted.update(c for c in self.name_cols.values() if c is not None)
+        width = max(wanted) + 1
+        columns = {c: self.sheet.column(c) for c in sorted(wanted)}
+        for r in np.flatnonzero(rest).tolist():
+            start = len(self.p.findings)
+            if not filled[r]:
+                if any(self.sheet.formula_without_value(cell_ref(r, c))
+                       or self.sheet.error_value(cell_ref(r, c)) for c in columns):
+                    self._uncached_row(r)
+            else:
+                row = [None] * width
+                for c, values in columns.items():
+                    row[c] = values[r]
+                line = self._line(r, row)
+                if line is not None:
+                    parsed[r] = line
+            if len(self.p.findings) > start:
+                self._row_findings[r] = self.p.findings[start:]
+                del self.p.findings[start:]
+        bulk = map(Line, (clean.rows + 1).tolist(), clean.unit.tolist(), clean.func.tolist(),
+                   clean.econ.tolist(), clean.type.tolist(), clean.project.tolist(),
+                   clean.source.tolist(), clean.amount.tolist(), clean.note.tolist())
+        if not parsed:
+            return list(bulk)
+        return sorted([*bulk, *parsed.values()], key=attrgetter("row"))
+
+    def _clean_code(self, name: str, dim: str, length: int):
+        """The bulk path's code rule: a cell's code when the per-row rules (``_code`` and the
+        CodeNamer) would say nothing about it, else None (the row then takes the per-row path).
+
+        Split 类|款|项 columns and name columns are read per row only: their values are not
+        in the one code column the bulk path looks at.
+        """
+        if name in self.split or name in self.name_cols:
+            return lambda value: None
+        listed, dictionary, known = self.listed[dim], self.dictionary[dim], self.known[dim]
+        parents = (3, 5) if dim == "func" else (3,)
+
+        def clean(value) -> str | None:
+            parsed = parse_code(value)
+            if parsed is None or len(parsed.code) != length:
+                return None
+            code = parsed.code
+            if code not in known or any(code[:n] not in known for n in parents):
+                return None
+            if parsed.name and code not in dictionary \
+                    and normalise(parsed.name) != normalise(listed.get(code, "")):
+                return None  # unlisted or named differently: a warning belongs to the row
+            return code
+        return clean
+
     def _has_lines(self) -> bool:
         """Whether any row below the header holds something (an uncalculated formula counts)."""
-        if any(v is not None and not (isinstance(v, str) and not v.strip())
-               for row in self.sheet.rows[1:] for v in row):
+        if self.sheet.filled_rows()[1:].any():
             return True
         letters = {col_letter(c) for c in self.cols.values() if c is not None}
-        return any(self.sheet.formula_without_value(cell_ref(r, c)) or self.sheet.error_value(cell_ref(r, c))
-                   for r in range(1, len(self.sheet.rows)) for c in self.cols.values() if c is not None) \
-            or bool(self.sheet.problem_cells_below(len(self.sheet.rows), letters))
+        return bool(self.sheet.problem_cells_below(1, letters))
 
     def _code_value(self, row: list, name: str) -> object:
         if name in self.split:
@@ -341,13 +411,28 @@ class _LineParser:
 
     def _written_names(self, name: str) -> dict[str, str]:
         """code → the first name the master writes for it, anywhere in the sheet."""
+        if name in self.split:
+            codes = [joined_code(list(parts))
+                     for parts in zip(*(self.sheet.column(c) for c in self.split[name]))]
+        elif self.cols.get(name) is not None:
+            codes = self.sheet.column(self.cols[name])
+        else:
+            return {}
+        name_col = self.name_cols.get(name)
+        named = self.sheet.column(name_col) if name_col is not None else None
         written: dict[str, str] = {}
-        for row in self.sheet.rows[1:]:
-            value = self._code_value(row, name)
+        if named is None:
+            # Only the code cells can carry a name: each distinct spelling once, in row order.
+            for value in dict.fromkeys(v for v in codes[1:] if v is not None):
+                parsed = parse_code(value)
+                if parsed is not None and parsed.name:
+                    written.setdefault(parsed.code, parsed.name)
+            return written
+        for value, name_cell in zip(codes[1:], named[1:]):
             if value is None:
                 continue
             parsed = parse_code(value)
-            here = self._name_written(row, name, parsed)
+            here = (parsed.name if parsed is not None and parsed.name else _text(name_cell)) or None
             if parsed is not None and here:
                 written.setdefault(parsed.code, here)
         return written

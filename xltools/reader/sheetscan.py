@@ -64,20 +64,23 @@ def col_index(letters: bytes | str) -> int:
 class SheetScan:
     max_row: int = 0           # 1-based; 0 when nothing holds anything
     max_col: int = 0
-    first_beyond: str | None = None   # the first cell below ``row_limit``, if any
+    rows_filled: int = 0       # rows with at least one cell that holds something
+    cells_filled: int = 0      # cells that hold something
+    first_beyond: str | None = None   # a cell of the first row past ``row_limit`` filled rows
     widest: str | None = None         # a cell in the last used column
     formulas: dict[str, str] = field(default_factory=dict)  # ref → "" (uncalculated) or error
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, row_limit: int, cell_limit: int) -> SheetScan:
-    """Scan ``part``; stop early once the used range passes ``row_limit`` rows or
-    ``cell_limit`` cells.  Raises what zipfile raises for a damaged member."""
+    """Scan ``part``; stop early once more than ``row_limit`` rows or ``cell_limit`` cells
+    hold something (a stray value far below the table counts as one row, not as all the
+    rows above it).  Raises what zipfile raises for a damaged member."""
     scan = SheetScan()
     state = {"row": 0}
     with zf.open(part) as fh:
         for chunk in _chunks(fh):
             if _NO_ADDRESS.search(chunk):
-                _widen(scan, [(_ref(c, r), c, r) for c, r in _walk(chunk, state, row_limit)], row_limit)
+                _widen(scan, [(_ref(c, r), c, r) for c, r in _walk(chunk, state)], row_limit)
             else:
                 # Formatted empty rows (a million of them, say) hold no value at all.
                 if _ANY_CONTENT.search(chunk):
@@ -85,7 +88,7 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, row_limit: int, cell_limit: int) 
                 state["row"] = _last_row_number(chunk) or state["row"]
             if b't="e"' in chunk or _FORMULA_TAG.search(chunk):
                 _formulas(chunk, scan.formulas)
-            if scan.first_beyond or scan.max_row * scan.max_col > cell_limit:
+            if scan.first_beyond or scan.cells_filled > cell_limit:
                 break
     return scan
 
@@ -97,8 +100,17 @@ def _widen_by_refs(scan: SheetScan, refs: list[tuple[bytes, bytes]], row_limit: 
         return
     top = max(map(int, map(itemgetter(1), refs)))
     scan.max_row = max(scan.max_row, top)
-    if top > row_limit and scan.first_beyond is None:
-        scan.first_beyond = next((c + r).decode("ascii") for c, r in refs if int(r) > row_limit)
+    scan.cells_filled += len(refs)
+    rows = set(map(itemgetter(1), refs))
+    if scan.rows_filled + len(rows) > row_limit and scan.first_beyond is None:
+        seen = set()
+        for c, r in refs:  # rows are in order: the cell that starts the first row too many
+            if r not in seen:
+                seen.add(r)
+                if scan.rows_filled + len(seen) > row_limit:
+                    scan.first_beyond = (c + r).decode("ascii")
+                    break
+    scan.rows_filled += len(rows)
     wide = max(set(map(itemgetter(0), refs)), key=col_index)
     if col_index(wide) > scan.max_col:
         scan.max_col = col_index(wide)
@@ -106,11 +118,16 @@ def _widen_by_refs(scan: SheetScan, refs: list[tuple[bytes, bytes]], row_limit: 
 
 
 def _widen(scan: SheetScan, cells: list[tuple[str, int, int]], row_limit: int) -> None:
+    last = None
     for ref, col, row in cells:
+        scan.cells_filled += 1
+        if row != last:
+            last = row
+            scan.rows_filled += 1
+            if scan.rows_filled > row_limit and scan.first_beyond is None:
+                scan.first_beyond = ref
         if row > scan.max_row:
             scan.max_row = row
-        if row > row_limit and scan.first_beyond is None:
-            scan.first_beyond = ref
         if col > scan.max_col:
             scan.max_col, scan.widest = col, ref
 
@@ -169,10 +186,9 @@ def _last_row_number(chunk: bytes) -> int:
         end = i
 
 
-def _walk(chunk: bytes, state: dict, row_limit: int) -> list[tuple[int, int]]:
+def _walk(chunk: bytes, state: dict) -> list[tuple[int, int]]:
     """Positions of the cells that hold something, rows and cells without an address
-    taking the next one (row numbering carries over from chunk to chunk).  Stops at the
-    first one below ``row_limit``: one cell by one is slow, and that one is enough."""
+    taking the next one (row numbering carries over from chunk to chunk)."""
     found = []
     row, col = state["row"], 0
     for m in _WALK.finditer(chunk):
@@ -188,8 +204,6 @@ def _walk(chunk: bytes, state: dict, row_limit: int) -> list[tuple[int, int]]:
             col, cell_row = col + 1, max(row, 1)
         if m.group(3) and _HAS_CONTENT.search(m.group(3)):
             found.append((col, cell_row))
-            if cell_row > row_limit:
-                break
     state["row"] = row
     return found
 

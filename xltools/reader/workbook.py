@@ -16,23 +16,36 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from bisect import bisect_left
 from functools import cached_property
+
+import numpy as np
 
 from defusedxml import ElementTree as SafeET
 
 from ..findings import Finding, error
+from .cells import SparseSheet, read_sparse, shared_strings
 from .sheetscan import scan_sheet
 
-# Limits (README, "Limits and what errors mean").  A real master has a few thousand lines;
-# each bound is far above that and keeps one read within seconds and a few hundred MB.
+# Limits (README, "Limits and what errors mean").  A real master has a few thousand lines,
+# a prefecture bureau consolidating a hundred departments about 100,000; the bounds admit
+# a million lines, read streaming within a minute and 2 GB, and refuse what is beyond.
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 2 * 1024 * 1024 * 1024
-MAX_PART_BYTES = 128 * 1024 * 1024  # one XML part unzipped (a sheet, the shared strings)
+MAX_PART_BYTES = 128 * 1024 * 1024  # one XML part unzipped other than a sheet (shared strings…)
+# A worksheet unzipped: a million lines written with inline strings (XlsxWriter's
+# constant_memory, openpyxl's write-only mode) take 434 MB; sheets are read streaming.
+MAX_SHEET_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200  # zip bombs compress far better than any real sheet
-MAX_ROWS = 200_000  # rows of one sheet, up to its last cell that holds something (a prefecture
-# bureau consolidating a hundred departments has about 100,000 lines: twice that is the bound)
-MAX_CELLS = 5_000_000  # rows × columns of one sheet's used range, as calamine allocates it
+MAX_ROWS = 1_000_001  # rows of one sheet that hold something: the header and a million lines
+# (formatted empty rows and the empty rows above a stray value do not count)
+MAX_FILLED_CELLS = 20_000_000  # cells of one sheet that hold something
+# Up to this used range (rows × columns) and sheet size calamine reads the sheet, after a
+# scan that bounds it; a bigger one is read in one streaming pass, as sparse columns
+# (cells.py): calamine allocates the whole used range, and scan + calamine is slower than
+# the single pass beyond a few MB (100,000 lines: 6.1 s against 3.8 s).
+CALAMINE_CELLS = 5_000_000
+CALAMINE_SHEET_BYTES = 8 * 1024 * 1024
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
@@ -72,14 +85,57 @@ def cell_ref(row0: int, col0: int) -> str:
     return f"{col_letter(col0)}{row0 + 1}"
 
 
-@dataclass
 class Sheet:
-    name: str
-    rows: list[list[object]]  # row 0 is worksheet row 1; blank cells are None
-    _book: "Workbook" = field(repr=False)
-    # Merged ranges as ((first row, first col), (last row, last col)), 0-based; only the
-    # first cell of each holds the value.
-    merged: tuple = ()
+    """One worksheet's values.  ``rows``: row 0 is worksheet row 1, blank cells are None.
+    A big sheet is held as sparse columns (cells.py) and turned into rows only if asked."""
+
+    def __init__(self, name: str, rows: list[list[object]] | None, book, merged: tuple = (),
+                 sparse: SparseSheet | None = None):
+        self.name = name
+        self._rows = rows
+        self._book = book
+        # Merged ranges as ((first row, first col), (last row, last col)), 0-based; only the
+        # first cell of each holds the value.
+        self.merged = merged
+        self._sparse = sparse
+
+    @property
+    def rows(self) -> list[list[object]]:
+        if self._rows is None:
+            self._rows = self._sparse.rows()
+        return self._rows
+
+    @property
+    def nrows(self) -> int:
+        return self._sparse.nrows if self._rows is None else len(self._rows)
+
+    def row(self, r: int) -> list[object]:
+        """Row ``r`` alone (a big sheet is not turned into rows for it)."""
+        if self._rows is not None:
+            return self._rows[r] if r < len(self._rows) else []
+        found = {}
+        for c, column in self._sparse.columns.items():
+            i = bisect_left(column.rows, r)
+            if i < len(column.rows) and column.rows[i] == r:
+                found[c] = column.values[i]
+        out = [None] * (max(found) + 1 if found else 0)
+        for c, v in found.items():
+            out[c] = v
+        return out
+
+    def column(self, c: int) -> list[object]:
+        """Column ``c`` as ``nrows`` values, None where blank."""
+        if self._rows is None:
+            return self._sparse.dense(c)
+        return [row[c] if c < len(row) else None for row in self._rows]
+
+    def filled_rows(self) -> np.ndarray:
+        """Per row, whether any cell holds something other than blanks."""
+        if self._rows is None:
+            return self._sparse.filled_rows()
+        return np.fromiter((any(v is not None and not (isinstance(v, str) and not v.strip())
+                                for v in row) for row in self._rows), dtype=bool,
+                           count=len(self._rows))
 
     def formula_without_value(self, ref: str) -> bool:
         return self._book.formula_cells(self.name).get(ref) == ""
@@ -124,7 +180,20 @@ class Workbook:
         if part not in self._member_names:
             raise _refuse(self.path, "file-corrupt",
                           f"工作簿里找不到工作表“{name}”的内容，文件已损坏。请在 Excel 中打开并重新保存。")
-        self._check_extent(name, part)
+        if self._zip.getinfo(part).file_size > CALAMINE_SHEET_BYTES:
+            # One streaming pass reads the values and enforces the bounds as it goes.
+            self._formulas[name] = {}
+            sparse = read_sparse(self._zip, part, self._shared_strings, MAX_ROWS,
+                                 self._formulas[name], MAX_FILLED_CELLS)
+            if sparse.too_many == "rows":
+                raise ReadError(_too_many_rows(name, sparse.beyond))
+            if sparse.too_many == "cells":
+                raise ReadError(_too_many_cells(name, sparse.beyond))
+            return Sheet(name, None, self, sparse.merged, sparse)
+        scan = self._check_extent(name, part)
+        if scan.max_row * scan.max_col > CALAMINE_CELLS:
+            sparse = read_sparse(self._zip, part, self._shared_strings)
+            return Sheet(name, None, self, sparse.merged, sparse)
         data = self._book.get_sheet_by_name(name)
         rows = []
         start_row, start_col = data.start if data.start else (0, 0)
@@ -134,22 +203,20 @@ class Workbook:
         merged = tuple(data.merged_cell_ranges or ())
         return Sheet(name, rows, self, merged)
 
-    def _check_extent(self, name: str, part: str) -> None:
-        """Refuse a sheet whose used range calamine could not hold, before it tries."""
-        scan = scan_sheet(self._zip, part, MAX_ROWS, MAX_CELLS)
+    def _check_extent(self, name: str, part: str):
+        """Refuse a sheet with more rows or cells holding something than any master has."""
+        scan = scan_sheet(self._zip, part, MAX_ROWS, MAX_FILLED_CELLS)
         self._formulas[name] = scan.formulas
         if scan.first_beyond:
-            raise ReadError(error(
-                "file-too-large", name, scan.first_beyond,
-                f"工作表“{name}”用到了第 {MAX_ROWS} 行以下（{scan.first_beyond} 还有内容），"
-                f"超过上限 {MAX_ROWS:,} 行。请删除表格下方多余的行（选中这些行→删除），"
-                "或把底稿拆成几个文件。"))
-        if scan.max_row * scan.max_col > MAX_CELLS:
-            raise ReadError(error(
-                "file-too-large", name, scan.widest,
-                f"工作表“{name}”的已用区域有 {scan.max_row:,} 行 × {scan.max_col:,} 列，"
-                f"超过上限 {MAX_CELLS:,} 个单元格（最右边的内容在 {scan.widest}）。"
-                "请删除表格右侧和下方多余的内容后保存。"))
+            raise ReadError(_too_many_rows(name, scan.first_beyond))
+        if scan.cells_filled > MAX_FILLED_CELLS:
+            raise ReadError(_too_many_cells(name, scan.widest))
+        return scan
+
+    @cached_property
+    def _shared_strings(self) -> list[str]:
+        self._sheet_parts  # noqa: B018 — finds the shared strings' part too
+        return shared_strings(self._zip, self._strings_part)
 
     @cached_property
     def _member_names(self) -> frozenset[str]:
@@ -169,18 +236,16 @@ class Workbook:
         # By local names: Strict OOXML files use other namespaces for the same elements.
         targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter()
                    if r.tag.rpartition("}")[2] == "Relationship"}
+        self._strings_part = next((_xl_part(r.get("Target") or "") for r in rels.iter()
+                                   if r.tag.rpartition("}")[2] == "Relationship"
+                                   and (r.get("Type") or "").endswith("/sharedStrings")),
+                                  "xl/sharedStrings.xml")
         parts = {}
         for sheet in wb.iter():
             if sheet.tag.rpartition("}")[2] != "sheet":
                 continue
             rid = next((v for k, v in sheet.attrib.items() if k.rpartition("}")[2] == "id"), "")
-            target = targets.get(rid, "")
-            # Relative to xl/ ("worksheets/sheet1.xml"), or absolute ("/xl/worksheets/…").
-            if target.startswith("/") or target.startswith("xl/"):
-                target = target.lstrip("/")
-            else:
-                target = "xl/" + target
-            parts[sheet.get("name")] = posixpath.normpath(target)
+            parts[sheet.get("name")] = _xl_part(targets.get(rid, ""))
         return parts
 
     def formula_cells(self, sheet: str) -> dict[str, str]:
@@ -191,6 +256,27 @@ class Workbook:
     def close(self) -> None:
         self._book.close()
         self._zip.close()
+
+
+def _too_many_rows(name: str, ref: str) -> Finding:
+    return error("file-too-large", name, ref,
+                 f"工作表“{name}”有内容的行超过上限 {MAX_ROWS:,} 行（到 {ref} 已超出）。"
+                 "请删除表格下方多余的内容，或把底稿拆成几个文件。")
+
+
+def _too_many_cells(name: str, ref: str) -> Finding:
+    return error("file-too-large", name, ref,
+                 f"工作表“{name}”有内容的单元格超过上限 {MAX_FILLED_CELLS:,} 个（{ref} 附近）。"
+                 "请删除表格右侧和下方多余的内容后保存。")
+
+
+def _xl_part(target: str) -> str:
+    # Relative to xl/ ("worksheets/sheet1.xml"), or absolute ("/xl/worksheets/…").
+    if target.startswith("/") or target.startswith("xl/"):
+        target = target.lstrip("/")
+    else:
+        target = "xl/" + target
+    return posixpath.normpath(target)
 
 
 def open_workbook(path: str) -> Workbook:
@@ -270,11 +356,12 @@ def _check_sizes(path, zf, members) -> None:
             raise _refuse(path, "file-bomb",
                           f"文件中的“{m.filename}”解压后是压缩时的 {m.file_size // m.compress_size:,} 倍"
                           f"（上限 {MAX_RATIO} 倍），疑似压缩炸弹，已拒绝读取。请确认文件来源，重新导出工作簿。")
-        if m.file_size > MAX_PART_BYTES and m.filename.endswith((".xml", ".rels")):
+        bound = MAX_SHEET_BYTES if m.filename.startswith("xl/worksheets/") else MAX_PART_BYTES
+        if m.file_size > bound and m.filename.endswith((".xml", ".rels")):
             zf.close()
             raise _refuse(path, "file-too-large",
                           f"文件中的“{m.filename}”解压后有 {m.file_size // mb:,} MB，超过上限 "
-                          f"{MAX_PART_BYTES // mb} MB。底稿不需要这么大：请删除多余的行、列或工作表后另存。")
+                          f"{bound // mb:,} MB。底稿不需要这么大：请删除多余的行、列或工作表后另存。")
     if total > MAX_UNZIPPED_BYTES:
         zf.close()
         raise _refuse(path, "file-too-large",

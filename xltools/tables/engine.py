@@ -1,7 +1,9 @@
 """Fill the tables of a 表样 from the budget lines.
 
-One pass groups the lines into atoms (lines no table can tell apart) and maps every atom
-to the cells it adds into.  Rounding then picks each atom's whole number of 百元 (see
+The lines are grouped into atoms (lines no table can tell apart, atoms.py) and every
+figure gets the integer array of the atoms it adds up: per section, atoms are selected by
+column masks and grouped by the fields its row scheme looks at, so the scheme is asked
+once per distinct combination, not once per atom.  Rounding then picks each atom's whole number of 百元 (see
 rounding.py) and every cell becomes an exact integer sum — so every identity of tables.md
 holds by construction, in every table and across tables.
 """
@@ -11,31 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy as np
+import pandas as pd
+
 from ..findings import Finding, info
 from ..model import Master
 from ..money import FEN_PER_BAIYUAN, format_wan
 from ..rounding import controlled_round
 from ..sources import NAMES as SOURCE_ORDER
 from .profiles import PROFILES, Profile, published_tables
+from .atoms import Atom, AtomTable, make_atoms
 from .rows import Context, Row
 from .spec import TableSpec, table_specs
 
 _SOURCE_RANK = {name: i for i, name in enumerate(SOURCE_ORDER)}
-
-
-@dataclass(frozen=True)
-class Atom:
-    unit: str
-    func: str
-    econ: str
-    type: str
-    project: str | None
-    source: str
-    amount: int  # 分
-
-    @property
-    def basic(self) -> bool:
-        return self.type != "项目支出"
 
 
 @dataclass
@@ -75,52 +66,40 @@ class TableSet:
     func_names: dict[str, str] = field(default_factory=dict, repr=False)
 
 
-def make_atoms(lines) -> list[Atom]:
-    groups: dict[tuple, int] = {}
-    for ln in lines:
-        key = (ln.unit, ln.func, ln.econ, ln.type, ln.project if not ln.basic else None, ln.source)
-        groups[key] = groups.get(key, 0) + ln.amount
-    return [Atom(*k, amount=v) for k, v in groups.items()]
-
-
 def build_tables(master: Master) -> TableSet:
     info_ = master.info
     profile: Profile = PROFILES[info_.profile]
-    atoms = make_atoms(master.lines)
-    has_carry = any(a.source.startswith("上年结转") and a.amount for a in atoms)
+    table = make_atoms(master.lines)
+    atoms = table.atoms
+    has_carry = bool(((table.frame["source"].str.startswith("上年结转"))
+                      & (table.frame["amount"] != 0)).any())
     keys = published_tables(profile, info_.carryover_table, has_carry)
     specs = table_specs(info_.income_columns == 12, profile.carryover_title)
+    units = _column(ln.unit for ln in master.lines)
+    projects = _column(ln.project for ln in master.lines)
+    shown_under = units if info_.kind == "部门" else np.full(len(units), None, dtype=object)
     ctx = Context(
         kind=info_.kind, entity=info_.entity, func_names=master.func_names,
         econ_names=master.econ_names, total_first=profile.total_first,
-        total_label=profile.total_label, unit_order=_first_seen(ln.unit for ln in master.lines),
+        total_label=profile.total_label, unit_order=_first_seen(units),
         # keyed by the unit a row is shown under: a 单位 shows every project under None
-        project_order=_first_seen((ln.unit if info_.kind == "部门" else None, ln.project)
-                                  for ln in master.lines),
+        project_order=_first_seen_pairs(shown_under, projects),
     )
 
     # Cells: (table, section, row key, column) → index; members: cell → atom indices.
     cell_index: dict[tuple, int] = {}
-    members: list[list[int]] = []
+    members: list[np.ndarray] = []
     for t in keys:
         for sec in specs[t].sections:
-            for i, atom in enumerate(atoms):
-                if not sec.select.matches(atom):
-                    continue
-                cols = [c.key for c in sec.columns if c.select.matches(atom)]
-                for rk in sec.rows.keys(atom, ctx):
-                    for col in cols:
-                        ref = (t, sec.name, rk, col)
-                        idx = cell_index.get(ref)
-                        if idx is None:
-                            idx = cell_index[ref] = len(members)
-                            members.append([])
-                        members[idx].append(i)
+            for ref, idx in _section_cells(t, sec, table, ctx):
+                cell_index[ref] = len(members)
+                members.append(idx)
 
-    exact = [a.amount for a in atoms]
-    order = sorted(range(len(atoms)), key=lambda i: _atom_order(atoms[i]))
+    exact = table.frame["amount"].to_numpy(dtype=np.int64)
+    order = _atom_order(table)
     result = controlled_round(exact, members, order=order, unit=FEN_PER_BAIYUAN)
-    values = [sum(result.rounded[i] for i in m) for m in members]
+    rounded = np.asarray(result.rounded, dtype=np.int64)
+    values = [int(rounded[m].sum()) for m in members]
 
     by_section: dict[tuple, dict[tuple, dict[str, int]]] = {}
     for (t, s, rk, col), idx in cell_index.items():
@@ -132,19 +111,80 @@ def build_tables(master: Master) -> TableSet:
     findings = _deviation_findings(result.deviations, cell_index, values, tables,
                                    result.unavoidable)
     return TableSet(info_.entity, info_.year, info_.kind, info_.profile, tables, findings,
-                    atoms, result.rounded, dict(master.func_names))
+                    atoms, [int(r) for r in result.rounded], dict(master.func_names))
 
 
-def _atom_order(a: Atom) -> tuple:
-    # The 功能分类 tree first: every tree figure of every source is then a contiguous run.
-    return (a.func, _SOURCE_RANK.get(a.source, 99), a.type, a.econ, a.unit, a.project or "")
+def _section_cells(t: str, sec, table: AtomTable, ctx: Context) -> list[tuple[tuple, np.ndarray]]:
+    """The section's cells with their atoms (ascending), in the order a walk over the
+    atoms would meet them — atom by atom, row key by row key, column by column — which is
+    the order rounding and its findings were defined on."""
+    picked = np.flatnonzero(table.mask(sec.select))
+    if not len(picked):
+        return []
+    col_masks = [(c.key, table.mask(c.select)) for c in sec.columns]
+    parts: dict[tuple, list[np.ndarray]] = {}
+    first: dict[tuple, tuple[int, int, int]] = {}
+    fields = list(sec.rows.depends)
+    groups = table.frame.iloc[picked].groupby(fields, sort=False, dropna=False).indices
+    for positions in groups.values():
+        group = picked[positions]
+        atom = table.atoms[group[0]]
+        in_cols = [(j, col, idx) for j, (col, mask) in enumerate(col_masks)
+                   if len(idx := group[mask[group]])]
+        for k, rk in enumerate(sec.rows.keys(atom, ctx)):
+            for j, col, idx in in_cols:
+                ref = (t, sec.name, rk, col)
+                seen = (int(idx[0]), k, j)
+                if ref in first:
+                    parts[ref].append(idx)
+                    if seen < first[ref]:
+                        first[ref] = seen
+                else:
+                    parts[ref] = [idx]
+                    first[ref] = seen
+    # a cell's atoms in no particular order: rounding takes them as a set
+    cells = [(ref, np.concatenate(p) if len(p) > 1 else p[0]) for ref, p in parts.items()]
+    cells.sort(key=lambda cell: first[cell[0]])
+    return cells
 
 
-def _first_seen(items) -> dict:
-    seen: dict = {}
-    for item in items:
-        seen.setdefault(item, len(seen))
-    return seen
+def _atom_order(table: AtomTable) -> np.ndarray:
+    """Atoms sorted by (功能分类, source rank, type, 经济分类, unit, project): the 功能分类
+    tree first, so every tree figure of every source is a contiguous run."""
+    f = table.frame
+    rank = f["source"].map(_SOURCE_RANK).fillna(99).to_numpy(dtype=np.int64)
+    keys = [pd.factorize(f[name].fillna("") if name == "project" else f[name], sort=True)[0]
+            for name in ("func", "type", "econ", "unit", "project")]
+    func, type_, econ, unit, project = keys
+    return np.lexsort((project, unit, econ, type_, rank, func)).astype(np.int64)
+
+
+def _column(values) -> np.ndarray:
+    values = list(values)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _none(u):
+    return None if u is None or (isinstance(u, float) and u != u) else u
+
+
+def _first_seen(values: np.ndarray) -> dict:
+    """value → rank of its first appearance."""
+    _, uniques = pd.factorize(values, use_na_sentinel=False)
+    return {_none(u): i for i, u in enumerate(uniques.tolist())}
+
+
+def _first_seen_pairs(a: np.ndarray, b: np.ndarray) -> dict:
+    """(a, b) → rank of the pair's first appearance."""
+    ca, ua = pd.factorize(a, use_na_sentinel=False)
+    cb, ub = pd.factorize(b, use_na_sentinel=False)
+    keys = ca.astype(np.int64) * (len(ub) + 1) + cb
+    _, first = np.unique(keys, return_index=True)
+    first.sort()
+    ua, ub = [_none(u) for u in ua], [_none(u) for u in ub]
+    return {(ua[ca[i]], ub[cb[i]]): rank for rank, i in enumerate(first.tolist())}
 
 
 def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> TableResult:
@@ -182,6 +222,7 @@ def _deviation_findings(deviations, cell_index, values, tables, unavoidable=True
     out = []
     for idx, dev in sorted(deviations.items()):
         t, sec, rk, col = by_index[idx]
+        dev = int(dev)
         table = tables[t]
         label = next((r.label for r, _ in table.section(sec).rows if r.key == rk), str(rk))
         exact = Decimal(values[idx] * FEN_PER_BAIYUAN - dev).scaleb(-6)

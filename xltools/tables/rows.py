@@ -3,7 +3,8 @@
 Each scheme answers two questions: which rows a line adds into (``keys``) and which rows
 are printed, in order, with their labels (``layout``).  Row keys are tuples:
 ("total",), ("unit", unit), ("class", code, unit), ("project", code, project, unit),
-("fixed", key).
+("fixed", key).  ``depends`` names the atom fields ``keys`` looks at: the engine asks once
+per distinct combination of them, not once per atom.
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ class CodeTree:
 
     dim: str  # func | econ
 
+    @property
+    def depends(self) -> tuple[str, ...]:
+        return (self.dim,)
+
     def keys(self, line, ctx) -> list[tuple]:
         code = line.func if self.dim == "func" else line.econ
         levels = func_levels(code) if self.dim == "func" else econ_levels(code)
@@ -76,6 +81,8 @@ class CodeTree:
 class ProjectTree:
     """表7: 总计; per unit (部门 only) a unit row, 类 and 款 rows, then project rows with their 项."""
 
+    depends = ("unit", "func", "project")
+
     def keys(self, line, ctx) -> list[tuple]:
         unit, keys = _unit_keys(line, ctx)
         keys += [("class", line.func[:3], unit), ("class", line.func[:5], unit)]
@@ -83,19 +90,19 @@ class ProjectTree:
         return keys
 
     def layout(self, present: set[tuple], ctx: Context) -> list[Row]:
+        by_unit: dict = {}
+        for k in present:
+            if k[0] == "class":
+                by_unit.setdefault(k[2], []).append(((k[1], -1, ""), Row(
+                    k, "class", ctx.func_names.get(k[1], k[1]), code=k[1], unit=k[2])))
+            elif k[0] == "project":
+                seq = ctx.project_order.get((k[3], k[2]), 0)
+                by_unit.setdefault(k[3], []).append(((k[1], seq, k[2]), Row(
+                    k, "project", k[2], code=k[1], unit=k[3], project=k[2])))
         rows: list[Row] = []
         for unit in _units(present, ctx):
             rows += _unit_row(unit)
-            body = []
-            for k in present:
-                if k[0] == "class" and k[2] == unit:
-                    body.append(((k[1], -1, ""), Row(k, "class", ctx.func_names.get(k[1], k[1]),
-                                                  code=k[1], unit=unit)))
-                elif k[0] == "project" and k[3] == unit:
-                    seq = ctx.project_order.get((k[3], k[2]), 0)
-                    body.append(((k[1], seq, k[2]), Row(k, "project", k[2], code=k[1], unit=unit,
-                                                   project=k[2])))
-            rows += [r for _, r in sorted(body, key=lambda t: t[0])]
+            rows += [r for _, r in sorted(by_unit.get(unit, []), key=lambda t: t[0])]
         return _with_total(rows, ctx)
 
 
@@ -106,6 +113,8 @@ class ProjectList:
     Basic-expenditure lines have no project; they are shown together as one row 基本支出.
     """
 
+    depends = ("unit", "type", "project")
+
     def keys(self, line, ctx) -> list[tuple]:
         project = line.project if not line.basic and line.project else BASIC_ROW
         unit, keys = _unit_keys(line, ctx)
@@ -113,10 +122,14 @@ class ProjectList:
         return keys
 
     def layout(self, present: set[tuple], ctx: Context) -> list[Row]:
+        by_unit: dict = {}
+        for k in present:
+            if k[0] == "project":
+                by_unit.setdefault(k[3], []).append(k)
         rows: list[Row] = []
         for unit in _units(present, ctx):
             rows += _unit_row(unit)
-            projects = [k for k in present if k[0] == "project" and k[3] == unit]
+            projects = by_unit.get(unit, [])
             projects.sort(key=lambda k: (k[2] != BASIC_ROW, ctx.project_order.get((unit, k[2]), 0), k[2]))
             rows += [Row(k, "project", k[2], unit=unit, project=k[2]) for k in projects]
         return _with_total(rows, ctx)
@@ -152,6 +165,8 @@ class FixedRows:
 
     rows: tuple[FixedRow, ...]
 
+    depends = ("source", "type", "econ")
+
     def keys(self, line, ctx) -> list[tuple]:
         return [("fixed", r.key) for r in self.rows if r.select.matches(line)]
 
@@ -166,6 +181,8 @@ class ClassList:
     classes: tuple[str, ...]
     total_key: str = "expense_grand_total"
     total_label: str = "支出总计"
+
+    depends = ("func",)
 
     def keys(self, line, ctx) -> list[tuple]:
         return [("class", line.func[:3], None), ("fixed", self.total_key)]
