@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 
 LINE_HEIGHT = 13.5  # points per line at 10 pt
 PADDING = 3.0
@@ -24,6 +25,7 @@ def display_units(text: str) -> float:
     return units
 
 
+@lru_cache(maxsize=1 << 16)  # the same labels and indicator texts recur on thousands of sheets
 def lines_needed(text: str, width: float, font_size: float = 10) -> int:
     if not text:
         return 1
