@@ -19,10 +19,14 @@ PADDING = 3.0
 
 def display_units(text: str) -> float:
     """Width of ``text`` at 10 pt in column-width units."""
-    units = 0.0
-    for ch in text:
-        units += 1.65 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
-    return units
+    if text.isascii():
+        return float(len(text))
+    return sum(_units(ch) for ch in text)
+
+
+@lru_cache(maxsize=None)  # a few thousand distinct characters at most
+def _units(ch: str) -> float:
+    return 1.65 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
 
 
 @lru_cache(maxsize=1 << 16)  # the same labels and indicator texts recur on thousands of sheets
