@@ -43,3 +43,44 @@ def test_cells_written_one_by_one_below_the_bulk_rows_are_refused(tmp_path):
     ws.write(5, 0, "below")
     with pytest.raises(ValueError, match="below the bulk rows"):
         wb.close()
+
+
+def test_grid_merges_heights_and_later_writes_as_xlsxwriter_has_them(tmp_path):
+    from xltools.writers.bulk_rows import Grid
+
+    def write(ws):
+        fmt = ws.fmt
+        ws.set_row(0, 32)
+        ws.merge_range(0, 0, 0, 3, "", fmt)
+        ws.write_string(0, 0, "项目支出绩效目标表", fmt)
+        ws.merge_range(2, 1, 3, 1, "", fmt)
+        ws.write_number(2, 1, 7.5, fmt)
+        ws.write_blank(4, 2, None, fmt)
+        ws.write_blank(4, 3, None, None)  # no format: no cell, as in XlsxWriter
+        ws.set_row(5, 20.1)
+        ws.set_column(0, 0, 12)
+
+    books = {}
+    for kind in ("stock", "grid"):
+        path = tmp_path / f"{kind}.xlsx"
+        wb = xlsxwriter.Workbook(str(path))
+        fmt = wb.add_format({"border": 1, "bold": True})
+        ws = wb.add_worksheet("表", worksheet_class=BulkRowsSheet if kind == "grid" else None)
+        target = Grid(ws) if kind == "grid" else ws
+        target.fmt = fmt
+        write(target)
+        if kind == "grid":
+            target.flush()
+        wb.close()
+        books[kind] = openpyxl.load_workbook(path)["表"]
+    stock, grid = books["stock"], books["grid"]
+    assert sorted(map(str, grid.merged_cells.ranges)) == sorted(map(str, stock.merged_cells.ranges)) \
+        == ["A1:D1", "B3:B4"]
+    assert grid.dimensions == stock.dimensions
+    for r in range(1, 7):
+        assert grid.row_dimensions[r].height == stock.row_dimensions[r].height
+        for c in range(1, 5):
+            a, b = stock.cell(r, c), grid.cell(r, c)
+            assert (a.value, a.font.b, a.border.left.style) == (b.value, b.font.b, b.border.left.style)
+    assert grid["A1"].value == "项目支出绩效目标表" and grid["B3"].value == 7.5
+    assert grid.column_dimensions["A"].width == stock.column_dimensions["A"].width

@@ -33,6 +33,58 @@ def _escape(text: str) -> str:
     return text
 
 
+class Grid:
+    """Cells, merges and row heights collected for a whole sheet, then appended as bulk rows.
+
+    Takes the calls sheet-layout code makes — ``set_row``, ``merge_range``, ``write_string``,
+    ``write_number``, ``write_blank`` — with XlsxWriter's meaning (a later write replaces an
+    earlier one; a merge fills its range with formatted blanks); ``flush`` writes them.
+    """
+
+    def __init__(self, ws: BulkRowsSheet):
+        self.ws = ws
+        self.cells: dict[int, dict[int, tuple]] = {}
+        self.heights: dict[int, float] = {}
+        self.merges: list[tuple[int, int, int, int]] = []
+
+    def __getattr__(self, name: str):
+        # Page set-up and the rest go to the worksheet itself.
+        return getattr(self.ws, name)
+
+    def set_row(self, row: int, height: float) -> None:
+        # XlsxWriter stores whole pixels: the same rounding keeps the heights identical.
+        self.heights[row] = 0.75 * int(height * 4.0 / 3.0 + 0.5)
+
+    def _put(self, row: int, col: int, value, fmt) -> None:
+        self.cells.setdefault(row, {})[col] = (col, value, fmt)
+
+    def write_string(self, row: int, col: int, text: str, fmt=None) -> None:
+        self._put(row, col, text if text else None, fmt)
+
+    def write_number(self, row: int, col: int, number, fmt=None) -> None:
+        self._put(row, col, number, fmt)
+
+    def write_blank(self, row: int, col: int, _blank=None, fmt=None) -> None:
+        if fmt is not None:  # XlsxWriter leaves out a blank without format too
+            self._put(row, col, None, fmt)
+
+    def merge_range(self, first_row: int, first_col: int, last_row: int, last_col: int, text: str,
+                    fmt=None) -> None:
+        self.merges.append((first_row, first_col, last_row, last_col))
+        for row in range(first_row, last_row + 1):
+            for col in range(first_col, last_col + 1):
+                self._put(row, col, None, fmt)
+        if text:
+            self._put(first_row, first_col, text, fmt)
+
+    def flush(self) -> None:
+        for row in sorted(self.cells.keys() | self.heights.keys()):
+            cells = self.cells.get(row, {})
+            self.ws.bulk_row(row, [cells[c] for c in sorted(cells)], self.heights.get(row))
+        for merge in self.merges:
+            self.ws.bulk_merge(*merge)
+
+
 class BulkRowsSheet(ClassicFormulaSheet):
     """``bulk_row`` appends a whole row; ordinary writes stay for the rows above the first."""
 
@@ -48,8 +100,9 @@ class BulkRowsSheet(ClassicFormulaSheet):
         if self._bulk and row <= self._bulk[-1][0]:
             raise ValueError(f"bulk rows must be appended in order: row {row} after {self._bulk[-1][0]}")
         out = []
-        last = 0
+        first, last = None, 0
         for col, value, fmt in cells:
+            first = col if first is None else min(first, col)
             last = max(last, col)
             if isinstance(value, Formula):
                 body = _escape(value.body)
@@ -67,9 +120,13 @@ class BulkRowsSheet(ClassicFormulaSheet):
             else:
                 out.append((col, fmt, f"><v>{value:.16G}</v></c>"))
         # Keeps <dimension>, print areas and autofilters right, as an ordinary write would.
-        if self._check_dimensions(row, last):
+        if self._check_dimensions(row, last) or self._check_dimensions(row, first or 0):
             raise ValueError(f"row {row + 1} is outside the worksheet")
         self._bulk.append((row, height, out))
+
+    def bulk_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        """Merge a range whose cells (value and formatted blanks) come through ``bulk_row``."""
+        self.merge.append([first_row, first_col, last_row, last_col])
 
     def _write_rows(self) -> None:
         super()._write_rows()

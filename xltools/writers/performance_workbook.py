@@ -22,6 +22,7 @@ from ..atomic import atomic_path
 from ..model import Master
 from ..performance.model import DepartmentSheet, Indicator, PerformanceData, ProjectSheet
 from ..tables.engine import TableSet
+from .bulk_rows import BulkRowsSheet, Grid
 from .text_fit import wrapped_height
 
 FONT = "宋体"
@@ -62,10 +63,16 @@ def write_performance_workbook(master: Master, ts: TableSet, perf: PerformanceDa
         wb = ManySheetsWorkbook(tmp, {"strings_to_numbers": False, "strings_to_formulas": False,
                                       "strings_to_urls": False, "in_memory": True})
         st = _Styles(wb)
-        _overall(wb.add_worksheet(perf.department.title), st, perf.department, ts.year)
+        grid = Grid(wb.add_worksheet(perf.department.title, worksheet_class=BulkRowsSheet))
+        _overall(grid, st, perf.department, ts.year)
+        grid.flush()
         for number, project in enumerate(perf.printed_projects, start=1):
-            ws = wb.add_worksheet(project_sheet_name(number, project.name))
-            _project(ws, st, project, ts.year)
+            # Collected and written as whole rows: through XlsxWriter's cell calls the ~110
+            # cells of each sheet took three quarters of the time at 5,000 sheets.
+            grid = Grid(wb.add_worksheet(project_sheet_name(number, project.name),
+                                         worksheet_class=BulkRowsSheet))
+            _project(grid, st, project, ts.year)
+            grid.flush()
         wb.close()
 
 
