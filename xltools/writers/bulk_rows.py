@@ -58,8 +58,18 @@ class Grid:
     def _put(self, row: int, col: int, value, fmt) -> None:
         self.cells.setdefault(row, {})[col] = (col, value, fmt)
 
+    def write(self, row: int, col: int, value, fmt=None) -> None:
+        if value is None or value == "":
+            self.write_blank(row, col, None, fmt)
+        elif isinstance(value, str):
+            self.write_string(row, col, value, fmt)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.write_number(row, col, value, fmt)
+        else:
+            raise TypeError(f"Grid.write takes text or a number, not {type(value).__name__}")
+
     def write_string(self, row: int, col: int, text: str, fmt=None) -> None:
-        self._put(row, col, text if text else None, fmt)
+        self._put(row, col, text, fmt)
 
     def write_number(self, row: int, col: int, number, fmt=None) -> None:
         self._put(row, col, number, fmt)
@@ -112,7 +122,8 @@ class BulkRowsSheet(ClassicFormulaSheet):
                     out.append((col, fmt, f"><f>{body}</f><v>{value.value}</v></c>"))
             elif isinstance(value, str):
                 if len(value) > MAX_STRING // 2 and len(value.encode("utf-16-le")) // 2 > MAX_STRING:
-                    raise ValueError(f"text longer than Excel allows in row {row + 1}")
+                    # Cut to what Excel holds, as XlsxWriter does.
+                    value = value.encode("utf-16-le")[:2 * MAX_STRING].decode("utf-16-le", "ignore")
                 index = self.str_table._get_shared_string_index(value)
                 out.append((col, fmt, f' t="s"><v>{index}</v></c>'))
             elif value is None:
