@@ -17,18 +17,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .sheetscan import _FORMULA_TAG, _chunks, _formulas, col_index
+# Cells and rows in any form, for pieces with cells or rows that carry no address: the
+# scan's own patterns.
+from .sheetscan import _CELL_ATTR as _R_ATTR, _FORMULA_TAG, _ROW_ATTR as _ROW_R, _WALK as _ANY
+from .sheetscan import _chunks, _formulas, col_index
 
 # A cell with its address first (Excel, WPS, XlsxWriter and openpyxl all write r first):
 # letters, digits, the other attributes, and the body ("" for <c …/>).  Pieces where not
 # every cell matches (no address, a namespace prefix) are walked instead.
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>/]*)(?:/>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)')
 _PREFIXED_CELL = re.compile(rb'<\w+:c[\s/>]')
-# Cells and rows in any form, for pieces with cells or rows that carry no address.
-_ANY = re.compile(rb'<(?:\w+:)?row(?=[\s/>])([^>]*)>'
-                  rb'|<(?:\w+:)?c(?=[\s/>])([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
-_R_ATTR = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_R = re.compile(rb'\br="([0-9]{1,7})"')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _V = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
 _T = re.compile(rb'<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>')

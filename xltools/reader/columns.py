@@ -23,7 +23,8 @@ from ..sources import EXPENSE_TYPES, resolve
 PROJECT_TYPE = "项目支出"
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell as the text a person sees: 2080101 for the float 2080101.0, half-width digits."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -87,13 +88,13 @@ def clean_lines(sheet, cols: dict, candidates: np.ndarray, entity: str, unit_nam
     ok &= func[0] & econ[0]
 
     types = Column.of(sheet.column(cols["支出类型"]))
-    type_text = [_text(u).replace(" ", "") for u in types.uniques]
+    type_text = [cell_text(u).replace(" ", "") for u in types.uniques]
     ok &= types.verdict([t in EXPENSE_TYPES for t in type_text])
     type_row = types.mapped(type_text, "")
 
     if cols["项目名称"] is not None:
         projects = Column.of(sheet.column(cols["项目名称"]))
-        project_text = [_text(u) or None for u in projects.uniques]
+        project_text = [cell_text(u) or None for u in projects.uniques]
         project_row = projects.mapped(project_text)
         if projects.mixed:
             ok[:] = False
@@ -107,7 +108,7 @@ def clean_lines(sheet, cols: dict, candidates: np.ndarray, entity: str, unit_nam
     ok &= np.where(is_project, has_project, ~has_project)  # else a finding
 
     sources = Column.of(sheet.column(cols["资金来源"]))
-    resolved = [resolve(t) if t else None for t in (_text(u) for u in sources.uniques)]
+    resolved = [resolve(t) if t else None for t in (cell_text(u) for u in sources.uniques)]
     ok &= sources.verdict([s is not None for s in resolved])
     source_row = sources.mapped([s.name if s else None for s in resolved])
 
@@ -181,9 +182,9 @@ def _text_column(sheet, c: int | None) -> np.ndarray | None:
         return None
     values = sheet.column(c)
     col = Column.of(values)
-    out = col.mapped([_text(u) for u in col.uniques], "")
+    out = col.mapped([cell_text(u) for u in col.uniques], "")
     for r in np.flatnonzero(col.codes < 0):  # None reads "", NaN "nan"
-        out[r] = _text(values[r])
+        out[r] = cell_text(values[r])
     if col.mixed:
-        out = np.array([_text(v) for v in values], dtype=object)
+        out = np.array([cell_text(v) for v in values], dtype=object)
     return out

@@ -12,7 +12,7 @@ from operator import attrgetter
 import numpy as np
 
 from .. import dictionaries
-from ..codes import ParsedCode, parse_code, to_halfwidth
+from ..codes import ParsedCode, parse_code
 from ..findings import Finding, error, info, warning
 from ..model import Info, Line, Master
 from ..money import AmountError, parse_amount, to_fen
@@ -20,7 +20,7 @@ from ..sources import EXPENSE_TYPES, resolve
 from ..tables.profiles import PROFILES, default_profile
 from .codecolumns import ECON, FUNC, code_layout, joined_code
 from .codenames import CodeNamer
-from .columns import clean_lines
+from .columns import cell_text as _text, clean_lines
 from .headers import (CHECK_COLUMNS, DICT_COLUMNS, LINE_COLUMNS, LINE_REQUIRED, TEMPLATE_SHEETS,
                       alias_map, find_columns, header_unit, normalise)
 from .workbook import Sheet, Workbook, cell_ref, col_letter, open_workbook
@@ -43,14 +43,6 @@ def read_master(path: str) -> Master:
         return _MasterParser(book).parse()
     finally:
         book.close()
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return to_halfwidth(str(value)).strip() if isinstance(value, str) else str(value).strip()
 
 
 class _MasterParser:

@@ -25,7 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..narrative.document import Heading, NarrativeDoc, PageBreak, Paragraph, Placeholder, Quote
+from ..narrative.document import Heading, PageBreak, Placeholder, Quote
 
 LATIN = "Times New Roman"
 BODY_FONT = "仿宋"
