@@ -34,6 +34,8 @@ DEFAULT_TIME_BUDGET = 5.0  # seconds for the exact solver before falling back to
 # Above this many free atoms the exact program takes longer than the local search (5,000
 # lines: about 4,800 free atoms, 17 s for HiGHS against 1.5 s), which then goes first.
 DIRECT_SOLVE_ATOMS = 1_000
+# Atoms (and cells) whose memberships the local search keeps as Python objects at once.
+LAZY_KEPT = 20_000
 
 
 @dataclass(frozen=True)
@@ -142,13 +144,18 @@ def _local_search(distinct: Cells, rem_arr, up_arr, r_sum, unit, max_iterations,
 
 
 class _Lazy(dict):
-    """A mapping that computes a missing entry once, on first use."""
+    """A mapping that computes a missing entry on first use and keeps at most ``LAZY_KEPT``
+    entries: on a million-line master the search wanders over most atoms, and holding every
+    atom's cells as Python sets took gigabytes.  Recomputing an entry gives the same value,
+    so forgetting them changes nothing but time."""
 
     def __init__(self, make) -> None:
         super().__init__()
         self._make = make
 
     def __missing__(self, key):
+        if len(self) >= LAZY_KEPT:
+            self.clear()
         value = self[key] = self._make(key)
         return value
 
