@@ -26,7 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import rounding_exact
+from . import rounding_exact, rounding_search
 from .rounding_cells import atom_cells, distinct_cells
 from .rounding_exact import Cells
 
@@ -36,6 +36,8 @@ DEFAULT_TIME_BUDGET = 5.0  # seconds for the exact solver before falling back to
 DIRECT_SOLVE_ATOMS = 1_000
 # Atoms (and cells) whose memberships the local search keeps as Python objects at once.
 LAZY_KEPT = 20_000
+# Free atoms above which the swap search runs in numpy (rounding_search).
+NUMPY_SEARCH_ATOMS = 1_000
 
 
 @dataclass(frozen=True)
@@ -122,13 +124,26 @@ def _free_atoms(distinct: Cells, rem, up, r_sum, unit) -> int:
     return int((free & (rem > 0)).sum())
 
 
-def _local_search(distinct: Cells, rem_arr, up_arr, r_sum, unit, max_iterations, seed) -> int:
-    """The fallback: swap-based repair of ``up_arr`` in place; returns the iterations.
+def _local_search(distinct: Cells, rem, up, r_sum, unit, max_iterations, seed) -> int:
+    """Swap-based repair of ``up`` in place; returns the iterations.
 
-    The search visits a small part of a large master: each atom's cells and each cell's
-    atoms become Python objects only when it first looks at them."""
-    moving = rem_arr > 0
-    ptr, cell_ids = atom_cells(distinct, len(rem_arr), moving)
+    A residual of up to NUMPY_SEARCH_ATOMS free atoms is searched on Python sets
+    (_python_search), whose per-step cost is lowest on a few hundred atoms; a larger one in
+    numpy (rounding_search), which scores every partner of an atom at once."""
+    budget = max_iterations or 200 * distinct.count + 1000
+    if _free_atoms(distinct, rem, up, r_sum, unit) <= NUMPY_SEARCH_ATOMS:
+        return _python_search(distinct, rem, up, r_sum, unit, budget, seed)
+    ptr, cell_ids = atom_cells(distinct, len(rem), rem > 0)
+    dev = distinct.sums(up) * unit - r_sum
+    return rounding_search.search(distinct, ptr, cell_ids, rem, up, dev, unit, budget, seed)
+
+
+def _python_search(distinct: Cells, rem_arr, up_arr, r_sum, unit, budget, seed) -> int:
+    """The swap search on Python sets, for a small residual; returns the iterations.
+
+    Each atom's cells and each cell's atoms become Python objects only when the search
+    first looks at them."""
+    ptr, cell_ids = atom_cells(distinct, len(rem_arr), rem_arr > 0)
     cells = _Lazy(lambda c: distinct.indices[distinct.indptr[c]:distinct.indptr[c + 1]].tolist())
     cells_of = _Lazy(lambda a: cell_ids[ptr[a]:ptr[a + 1]].tolist())
     cell_sets = _Lazy(lambda a: frozenset(cells_of[a]))
@@ -138,7 +153,7 @@ def _local_search(distinct: Cells, rem_arr, up_arr, r_sum, unit, max_iterations,
     violated = set(np.flatnonzero(np.abs(dev_arr) >= unit).tolist())
     sizes = distinct.sizes.tolist()
     iterations = _repair(cells, cells_of, cell_sets, sizes, rem, up, dev, violated, unit,
-                         max_iterations or 200 * distinct.count + 1000, random.Random(seed))
+                         budget, random.Random(seed))
     up_arr[:] = up
     return iterations
 
