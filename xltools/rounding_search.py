@@ -45,7 +45,7 @@ def search(cells: Cells, ptr: np.ndarray, cell_ids: np.ndarray, rem: np.ndarray,
         too_high = dev[c] > 0
         members = cells.indices[cells.indptr[c]:cells.indptr[c + 1]]
         if len(members) > MEMBERS_SAMPLED:
-            members = members[_sample(rng, len(members), MEMBERS_SAMPLED)]
+            members = members[np.unique(_sample(rng, len(members), MEMBERS_SAMPLED))]
         want_a = 1 if too_high else 0
         inside = members[movable[members] & (up[members] == want_a) & (tabu[members] < it)]
         if not len(inside):
