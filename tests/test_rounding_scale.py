@@ -7,7 +7,7 @@ import tracemalloc
 
 import numpy as np
 
-from xltools import rounding_cells
+from xltools import rounding_cells, rounding_exact
 from xltools.money import half_up_div
 from xltools.rounding import controlled_round
 from xltools.rounding_exact import Cells
@@ -63,3 +63,34 @@ def test_csr_input_gives_the_same_rounding_as_a_list_of_arrays():
     csr = Cells(indptr, np.concatenate(cells).astype(np.int32))
     assert controlled_round(exact, csr, time_budget=0) == controlled_round(exact, cells,
                                                                            time_budget=0)
+
+
+def _random_layout(rng, atoms, figures):
+    members = [rng.choice(atoms, int(rng.integers(0, min(atoms, 9) + 1)), replace=False)
+               for _ in range(figures)]
+    members += [members[int(i)][::-1].copy() for i in rng.integers(0, figures, figures // 3)]
+    return members
+
+
+def test_chunked_passes_agree_with_plain_python(monkeypatch):
+    """Sums, hashes and the transpose go a chunk at a time; chunks of 3 memberships cut
+    every figure somewhere."""
+    monkeypatch.setattr(rounding_cells, "_CHUNK", 3)
+    monkeypatch.setattr(rounding_exact, "SUM_CHUNK", 3)
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        atoms = int(rng.integers(1, 40))
+        members = _random_layout(rng, atoms, int(rng.integers(1, 30)))
+        cell_of_figure, distinct = rounding_cells.distinct_cells(members, atoms)
+        firsts: dict = {}
+        for f, m in enumerate(members):
+            firsts.setdefault(tuple(sorted(m.tolist())), len(firsts))
+            assert cell_of_figure[f] == firsts[tuple(sorted(m.tolist()))]
+        rows = list(firsts)
+        values = rng.integers(0, 10**6, atoms)
+        assert distinct.sums(values).tolist() == [int(values[list(r)].sum()) for r in rows]
+        wanted = rng.random(atoms) < 0.7
+        ptr, cell_ids = rounding_cells.atom_cells(distinct, atoms, wanted)
+        for a in range(atoms):
+            expected = [c for c, r in enumerate(rows) if len(r) >= 2 and a in r and wanted[a]]
+            assert cell_ids[ptr[a]:ptr[a + 1]].tolist() == expected

@@ -30,6 +30,8 @@ import numpy as np
 # Figures up to this many atoms link an atom to its neighbours for the second, larger
 # program; bigger figures (a 合计 over a whole table) would free nearly every atom at once.
 NEIGHBOUR_FIGURE_SIZE = 256
+# Memberships summed at a time (Cells.sums): temporaries of a few tens of MB.
+SUM_CHUNK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,8 @@ class Cells:
         that a million-line master needs no second copy of its memberships."""
         prefix = np.zeros(len(self.indptr), np.int64)
         carry = 0
-        chunk = 1 << 22
-        for s in range(0, len(self.indices), chunk):
-            run = np.cumsum(per_atom[self.indices[s:s + chunk]], dtype=np.int64)
+        for s in range(0, len(self.indices), SUM_CHUNK):
+            run = np.cumsum(per_atom[self.indices[s:s + SUM_CHUNK]], dtype=np.int64)
             run += carry
             lo = np.searchsorted(self.indptr, s, side="right")
             hi = np.searchsorted(self.indptr, s + len(run), side="right")
