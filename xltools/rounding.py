@@ -123,9 +123,10 @@ def _violated(distinct: Cells, up: np.ndarray, r_sum: np.ndarray, unit: int) -> 
 
 def _free_atoms(distinct: Cells, rem, up, r_sum, unit) -> int:
     """Atoms the exact solver would free first: those with a remainder in a violated figure."""
-    violated = _violated(distinct, up, r_sum, unit)
     free = np.zeros(len(rem), bool)
-    free[distinct.indices[np.repeat(violated, distinct.sizes)]] = True
+    start, end = distinct.indptr[:-1], distinct.indptr[1:]
+    for c in np.flatnonzero(_violated(distinct, up, r_sum, unit)).tolist():
+        free[distinct.indices[start[c]:end[c]]] = True
     return int((free & (rem > 0)).sum())
 
 

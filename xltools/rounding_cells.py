@@ -128,7 +128,15 @@ def _figure_hash(flat, indptr, mul1, mul2) -> np.ndarray:
 def _same_members(flat, indptr, sizes, rep) -> bool:
     """Whether every figure holds exactly the atoms of its representative."""
     dup = np.flatnonzero(rep != np.arange(len(rep)))
-    for part in np.array_split(dup, max(1, len(dup) // 20_000)):
+    # Groups of duplicates of about _CHUNK memberships each; a bigger figure goes alone.
+    ends = np.cumsum(sizes[dup])
+    cuts = np.searchsorted(ends, np.arange(_CHUNK, int(ends[-1]) if len(ends) else 0, _CHUNK))
+    for part in np.split(dup, np.unique(cuts)):
+        if len(part) == 1:
+            f, g = int(part[0]), int(rep[part[0]])
+            if not np.array_equal(flat[indptr[f]:indptr[f + 1]], flat[indptr[g]:indptr[g + 1]]):
+                return False
+            continue
         lengths = sizes[part]
         within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         mine = np.repeat(indptr[part], lengths) + within
