@@ -20,6 +20,8 @@ rounded half-up.
 Memberships are held as compressed sparse rows (rounding_cells: figures deduplicated by
 hashing, int32 atom indices, the transpose for the search), so a million-line master's 39
 million memberships take a few hundred MB rather than gigabytes of Python tuples and sets.
+A large residual is searched in numpy (rounding_search), a small one on Python sets
+(_python_search, the search the fallback has always used).
 """
 
 from __future__ import annotations
