@@ -16,24 +16,34 @@ rounding can hold.  Should the solver run past its time budget, a local search o
 systematic rounding leaves too many figures for the solver, the local search runs first
 and the solver finishes what it leaves.  All keep the grand total equal to the exact total
 rounded half-up.
+
+Memberships are held as compressed sparse rows (rounding_cells: figures deduplicated by
+hashing, int32 atom indices, the transpose for the search), so a million-line master's 39
+million memberships take a few hundred MB rather than gigabytes of Python tuples and sets.
+A large residual is searched in numpy (rounding_search), a small one on Python sets
+(_python_search, the search the fallback has always used).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from itertools import chain
 from typing import Sequence
 
 import numpy as np
 
-from . import rounding_exact
+from . import rounding_exact, rounding_search
+from .rounding_cells import atom_cells, distinct_cells
 from .rounding_exact import Cells
 
 DEFAULT_TIME_BUDGET = 5.0  # seconds for the exact solver before falling back to local search
 # Above this many free atoms the exact program takes longer than the local search (5,000
 # lines: about 4,800 free atoms, 17 s for HiGHS against 1.5 s), which then goes first.
 DIRECT_SOLVE_ATOMS = 1_000
+# Atoms (and cells) whose memberships the local search keeps as Python objects at once.
+LAZY_KEPT = 20_000
+# Free atoms above which the swap search runs in numpy (rounding_search).
+NUMPY_SEARCH_ATOMS = 1_000
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class RoundingResult:
 
 def controlled_round(
     exact: Sequence[int] | np.ndarray,
-    cells: Sequence[Sequence[int] | np.ndarray],
+    cells: Sequence[Sequence[int] | np.ndarray] | Cells,
     order: Sequence[int] | np.ndarray | None = None,
     unit: int = 10_000,
     max_iterations: int | None = None,
@@ -60,7 +70,8 @@ def controlled_round(
     """Round non-negative integer amounts to multiples of ``unit``.
 
     ``exact`` holds the atoms' amounts (a list of int or an int64 array); ``cells`` lists,
-    per published figure, the atom indices it sums (lists or int arrays).  The grand total
+    per published figure, the atom indices it sums (lists or int arrays, in any order), or
+    is a ``Cells`` holding them as compressed sparse rows.  The grand total
     (all atoms) is always the exact total rounded half-up.  ``time_budget`` bounds the
     exact solver in seconds (None: DEFAULT_TIME_BUDGET); 0 leaves it out.
     """
@@ -68,7 +79,7 @@ def controlled_round(
         time_budget = DEFAULT_TIME_BUDGET
     exact_arr = np.asarray(exact, dtype=np.int64).reshape(-1)
     n = len(exact_arr)
-    cell_of_figure, distinct, members = _distinct_cells(cells)
+    cell_of_figure, distinct = distinct_cells(cells, n)
     base = exact_arr // unit
     rem = exact_arr % unit
     order_arr = np.arange(n) if order is None else np.asarray(order, dtype=np.int64)
@@ -87,7 +98,7 @@ def controlled_round(
         # first brings the residual down to a few figures (usually none).
         if _free_atoms(distinct, rem, up, r_sum, unit) > DIRECT_SOLVE_ATOMS:
             method = "local-search"
-            iterations = _local_search(distinct, members, rem, up, r_sum, unit,
+            iterations = _local_search(distinct, rem, up, r_sum, unit,
                                        max_iterations, seed)
         if _violated(distinct, up, r_sum, unit).any():
             outcome = (rounding_exact.solve(distinct, rem, up, unit, time_budget)
@@ -96,14 +107,15 @@ def controlled_round(
                 up, method = outcome.up, "exact"
             elif method == "systematic":
                 method = "local-search"
-                iterations = _local_search(distinct, members, rem, up, r_sum, unit,
+                iterations = _local_search(distinct, rem, up, r_sum, unit,
                                        max_iterations, seed)
             solved = outcome is not None
 
     dev = distinct.sums(up) * unit - r_sum
     rounded = (base + up).tolist()
     far = np.abs(dev) >= unit
-    deviations = {f: int(dev[c]) for f, c in enumerate(cell_of_figure.tolist()) if far[c]}
+    off = np.flatnonzero(far[cell_of_figure])
+    deviations = dict(zip(off.tolist(), dev[cell_of_figure[off]].tolist()))
     return RoundingResult(rounded, deviations, iterations, method, solved or not far.any())
 
 
@@ -113,59 +125,62 @@ def _violated(distinct: Cells, up: np.ndarray, r_sum: np.ndarray, unit: int) -> 
 
 def _free_atoms(distinct: Cells, rem, up, r_sum, unit) -> int:
     """Atoms the exact solver would free first: those with a remainder in a violated figure."""
-    violated = _violated(distinct, up, r_sum, unit)
     free = np.zeros(len(rem), bool)
-    free[distinct.indices[violated[distinct.figure_of_entry()]]] = True
+    start, end = distinct.indptr[:-1], distinct.indptr[1:]
+    for c in np.flatnonzero(_violated(distinct, up, r_sum, unit)).tolist():
+        free[distinct.indices[start[c]:end[c]]] = True
     return int((free & (rem > 0)).sum())
 
 
-def _distinct_cells(cells) -> tuple[np.ndarray, Cells, list]:
-    """Each figure's distinct cell, the distinct cells' members, and those members as given
-    (tuples or arrays).
+def _local_search(distinct: Cells, rem, up, r_sum, unit, max_iterations, seed) -> int:
+    """Swap-based repair of ``up`` in place; returns the iterations.
 
-    Figures of different tables often add up the very same atoms (表2 and 表3 合计 of a
-    code, 表1 and 表3 类 rows): each distinct set becomes one row of the problem."""
-    distinct: dict = {}
-    keys = []
-    cell_of_figure = np.empty(len(cells), np.int64)
-    for f, m in enumerate(cells):
-        if isinstance(m, np.ndarray):
-            arr = np.sort(m.astype(np.int64, copy=False))
-            key = arr.tobytes()
-        else:
-            key = tuple(sorted(m))
-            arr = key
-        idx = distinct.get(key)
-        if idx is None:
-            idx = distinct[key] = len(keys)
-            keys.append(arr)
-        cell_of_figure[f] = idx
-    sizes = np.fromiter((len(k) for k in keys), np.int64, len(keys))
-    indptr = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
-    if any(isinstance(k, np.ndarray) for k in keys):
-        parts = [np.asarray(k, np.int64) for k in keys]
-        indices = np.concatenate(parts) if parts else np.empty(0, np.int64)
-    else:
-        indices = np.fromiter(chain.from_iterable(keys), np.int64, int(indptr[-1]))
-    return cell_of_figure, Cells(indptr, indices), keys
+    A residual of up to NUMPY_SEARCH_ATOMS free atoms is searched on Python sets
+    (_python_search), whose per-step cost is lowest on a few hundred atoms; a larger one in
+    numpy (rounding_search), which scores every partner of an atom at once."""
+    budget = max_iterations or 200 * distinct.count + 1000
+    if _free_atoms(distinct, rem, up, r_sum, unit) <= NUMPY_SEARCH_ATOMS:
+        return _python_search(distinct, rem, up, r_sum, unit, budget, seed)
+    ptr, cell_ids = atom_cells(distinct, len(rem), rem > 0)
+    dev = distinct.sums(up) * unit - r_sum
+    return rounding_search.search(distinct, ptr, cell_ids, rem, up, dev, unit, budget, seed)
 
 
-def _local_search(distinct: Cells, members, rem_arr, up_arr, r_sum, unit, max_iterations,
-                  seed) -> int:
-    """The fallback: swap-based repair of ``up_arr`` in place; returns the iterations."""
-    cells = [m if isinstance(m, tuple) else m.tolist() for m in members]
+def _python_search(distinct: Cells, rem_arr, up_arr, r_sum, unit, budget, seed) -> int:
+    """The swap search on Python sets, for a small residual; returns the iterations.
+
+    Each atom's cells and each cell's atoms become Python objects only when the search
+    first looks at them."""
+    ptr, cell_ids = atom_cells(distinct, len(rem_arr), rem_arr > 0)
+    cells = _Lazy(lambda c: distinct.indices[distinct.indptr[c]:distinct.indptr[c + 1]].tolist())
+    cells_of = _Lazy(lambda a: cell_ids[ptr[a]:ptr[a + 1]].tolist())
+    cell_sets = _Lazy(lambda a: frozenset(cells_of[a]))
     rem, up = rem_arr.tolist(), up_arr.tolist()
-    cells_of: list[list[int]] = [[] for _ in range(len(rem))]
-    for c, atoms in enumerate(cells):
-        for i in atoms:
-            cells_of[i].append(c)
-    cell_sets = [frozenset(cs) for cs in cells_of]
-    dev = (distinct.sums(up_arr) * unit - r_sum).tolist()
-    violated = {c for c, d in enumerate(dev) if _penalty(d, unit)}
-    iterations = _repair(cells, cells_of, cell_sets, rem, up, dev, violated, unit,
-                         max_iterations or 200 * len(cells) + 1000, random.Random(seed))
+    dev_arr = distinct.sums(up_arr) * unit - r_sum
+    dev = dev_arr.tolist()
+    violated = set(np.flatnonzero(np.abs(dev_arr) >= unit).tolist())
+    sizes = distinct.sizes.tolist()
+    iterations = _repair(cells, cells_of, cell_sets, sizes, rem, up, dev, violated, unit,
+                         budget, random.Random(seed))
     up_arr[:] = up
     return iterations
+
+
+class _Lazy(dict):
+    """A mapping that computes a missing entry on first use and keeps at most ``LAZY_KEPT``
+    entries: on a million-line master the search wanders over most atoms, and holding every
+    atom's cells as Python sets took gigabytes.  Recomputing an entry gives the same value,
+    so forgetting them changes nothing but time."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key):
+        if len(self) >= LAZY_KEPT:
+            self.clear()
+        value = self[key] = self._make(key)
+        return value
 
 
 def _penalty(dev: int, unit: int) -> int:
@@ -173,7 +188,7 @@ def _penalty(dev: int, unit: int) -> int:
     return 0 if over < 0 else over // unit + 1
 
 
-def _repair(cells, cells_of, cell_sets, rem, up, dev, violated, unit, budget, rng) -> int:
+def _repair(cells, cells_of, cell_sets, sizes, rem, up, dev, violated, unit, budget, rng) -> int:
     """Swap-based local search; returns the iterations used."""
     tabu: dict[int, int] = {}
     it = 0
@@ -193,7 +208,7 @@ def _repair(cells, cells_of, cell_sets, rem, up, dev, violated, unit, budget, rn
         rng.shuffle(inside)
         best = None
         for a in inside[:12]:
-            for b in _partners(a, c, cells, cells_of, cell_sets, rem, up, too_high, it, tabu, rng):
+            for b in _partners(a, c, cells, cells_of, cell_sets, sizes, rem, up, too_high, it, tabu, rng):
                 down, upper = (a, b) if too_high else (b, a)
                 delta = _swap_delta(down, upper, cell_sets, dev, unit)
                 if best is None or delta < best[0]:
@@ -212,13 +227,13 @@ def _repair(cells, cells_of, cell_sets, rem, up, dev, violated, unit, budget, rn
     return it
 
 
-def _partners(a, c, cells, cells_of, cell_sets, rem, up, too_high, it, tabu, rng):
+def _partners(a, c, cells, cells_of, cell_sets, sizes, rem, up, too_high, it, tabu, rng):
     """Atoms outside c that can take the opposite move, nearest (most shared cells) first."""
     want = 0 if too_high else 1
     seen = {a}
     found = 0
     # Small cells first: atoms sharing a small figure with a share most figures with it.
-    for other in sorted(cells_of[a], key=lambda k: len(cells[k])):
+    for other in sorted(cells_of[a], key=sizes.__getitem__):
         if other == c:
             continue
         members = cells[other]

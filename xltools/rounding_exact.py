@@ -30,6 +30,8 @@ import numpy as np
 # Figures up to this many atoms link an atom to its neighbours for the second, larger
 # program; bigger figures (a 合计 over a whole table) would free nearly every atom at once.
 NEIGHBOUR_FIGURE_SIZE = 256
+# Memberships summed at a time (Cells.sums): temporaries of a few tens of MB.
+SUM_CHUNK = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,22 @@ class Cells:
         return np.diff(self.indptr)
 
     def sums(self, per_atom: np.ndarray) -> np.ndarray:
-        """Σ per_atom over each figure (exact in int64)."""
-        run = np.zeros(len(self.indices) + 1, np.int64)
-        np.cumsum(per_atom[self.indices], dtype=np.int64, out=run[1:])
-        return run[self.indptr[1:]] - run[self.indptr[:-1]]
+        """Σ per_atom over each figure (exact in int64), a few million entries at a time so
+        that a million-line master needs no second copy of its memberships."""
+        prefix = np.zeros(len(self.indptr), np.int64)
+        carry = 0
+        for s in range(0, len(self.indices), SUM_CHUNK):
+            run = np.cumsum(per_atom[self.indices[s:s + SUM_CHUNK]], dtype=np.int64)
+            run += carry
+            lo = np.searchsorted(self.indptr, s, side="right")
+            hi = np.searchsorted(self.indptr, s + len(run), side="right")
+            prefix[lo:hi] = run[self.indptr[lo:hi] - s - 1]
+            carry = int(run[-1])
+        return prefix[1:] - prefix[:-1]
 
     def figure_of_entry(self) -> np.ndarray:
-        return np.repeat(np.arange(self.count, dtype=np.int64), self.sizes)
+        kind = np.int32 if self.count < 2**31 else np.int64
+        return np.repeat(np.arange(self.count, dtype=kind), self.sizes)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,152 @@
+"""The figures of 舍位平衡 as compressed sparse rows, deduplicated with numpy.
+
+A million-line master has some 320,000 figures and 39 million memberships: held as Python
+tuples, lists or sets they take gigabytes, so they are kept as one int32 array of atom
+indices (``indices``) cut into figures by ``indptr``.  Figures of different tables often sum
+the very same atoms (表2 and 表3 合计 of a code, 表1 and 表3 类 rows); each distinct set
+becomes one row of the rounding problem, found by hashing the sorted member arrays.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+
+import numpy as np
+
+from .rounding_exact import Cells
+
+_CHUNK = 1 << 18  # memberships hashed or transposed at a time: temporaries of a few MB
+
+
+def as_csr(cells, n_atoms: int) -> tuple[np.ndarray, np.ndarray]:
+    """``indptr`` and each figure's atom indices, ascending, from a list of member lists or
+    arrays, or from a ``Cells`` (CSR) given directly."""
+    dtype = np.int32 if n_atoms < 2**31 else np.int64
+    if isinstance(cells, Cells):
+        indptr = np.asarray(cells.indptr, np.int64)
+        flat = np.array(cells.indices, dtype=dtype)
+    else:
+        sizes = np.fromiter((len(m) for m in cells), np.int64, len(cells))
+        indptr = np.zeros(len(cells) + 1, np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        if any(isinstance(m, np.ndarray) for m in cells):
+            flat = np.empty(int(indptr[-1]), dtype)
+            for f, m in enumerate(cells):
+                flat[indptr[f]:indptr[f + 1]] = m
+        else:
+            flat = np.fromiter(chain.from_iterable(cells), dtype, int(indptr[-1]))
+    # Members arrive in no particular order: sort only the figures that are not ascending.
+    if len(flat) > 1:
+        falls = np.flatnonzero(flat[1:] < flat[:-1]) + 1
+        fig = np.searchsorted(indptr, falls, side="right") - 1
+        for f in np.unique(fig[falls != indptr[fig]]).tolist():
+            flat[indptr[f]:indptr[f + 1]].sort()
+    return indptr, flat
+
+
+def distinct_cells(cells, n_atoms: int) -> tuple[np.ndarray, Cells]:
+    """Each figure's distinct cell (numbered by first appearance) and the distinct cells."""
+    indptr, flat = as_csr(cells, n_atoms)
+    count = len(indptr) - 1
+    sizes = np.diff(indptr)
+    h1 = _figure_hash(flat, indptr, 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9)
+    h2 = _figure_hash(flat, indptr, 0xD6E8FEB86659FD93, 0x94D049BB133111EB)
+    by_key = np.lexsort((h2, h1, sizes))  # stable: ties keep the figures' order
+    k1, k2, ks = h1[by_key], h2[by_key], sizes[by_key]
+    starts = np.ones(count, bool)
+    starts[1:] = (k1[1:] != k1[:-1]) | (k2[1:] != k2[:-1]) | (ks[1:] != ks[:-1])
+    rep = np.empty(count, np.int64)
+    rep[by_key] = by_key[np.flatnonzero(starts)[np.cumsum(starts) - 1]]
+    if not _same_members(flat, indptr, sizes, rep):
+        rep = _exact_representatives(flat, indptr)  # a hash collision: astronomically rare
+    is_rep = rep == np.arange(count)
+    number = np.cumsum(is_rep) - 1
+    cell_of_figure = number[rep]
+    keep = np.repeat(is_rep, sizes)
+    d_indptr = np.zeros(int(is_rep.sum()) + 1, np.int64)
+    np.cumsum(sizes[is_rep], out=d_indptr[1:])
+    return cell_of_figure, Cells(d_indptr, flat[keep])
+
+
+def atom_cells(cells: Cells, n_atoms: int, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The transpose for the atoms in ``wanted``: atom a lies in the cells
+    ``cell_ids[ptr[a]:ptr[a + 1]]`` (ascending), counting only cells of two atoms or more —
+    a single atom is always within one unit, so no move can matter to it.
+
+    A counting sort done a few million memberships at a time: a whole-array argsort would
+    need 8 bytes per membership on top (300 MB on a million-line master)."""
+    ptr = np.zeros(n_atoms + 1, np.int64)
+    for atoms, _ in _kept_entries(cells, wanted):
+        ptr[1:] += np.bincount(atoms, minlength=n_atoms)
+    np.cumsum(ptr, out=ptr)
+    kind = np.int32 if cells.count < 2**31 else np.int64
+    cell_ids = np.empty(int(ptr[-1]), kind)
+    filled = ptr[:-1].copy()
+    for atoms, figs in _kept_entries(cells, wanted):
+        by_atom = np.argsort(atoms, kind="stable")
+        atoms, figs = atoms[by_atom], figs[by_atom]
+        first = np.ones(len(atoms), bool)
+        first[1:] = atoms[1:] != atoms[:-1]
+        starts = np.flatnonzero(first)
+        rank = np.arange(len(atoms)) - np.repeat(starts, np.diff(np.append(starts, len(atoms))))
+        cell_ids[filled[atoms] + rank] = figs
+        filled += np.bincount(atoms, minlength=n_atoms)
+    return ptr, cell_ids
+
+
+def _kept_entries(cells: Cells, wanted: np.ndarray):
+    """(atom, cell) of each membership in a cell of two atoms or more and of a wanted atom,
+    in cell order, a chunk at a time."""
+    big = cells.sizes >= 2
+    for s in range(0, len(cells.indices), _CHUNK):
+        e = min(s + _CHUNK, len(cells.indices))
+        figs = (np.searchsorted(cells.indptr, np.arange(s, e), side="right") - 1).astype(np.int32)
+        atoms = cells.indices[s:e]
+        keep = big[figs] & wanted[atoms]
+        yield atoms[keep], figs[keep]
+
+
+def _figure_hash(flat, indptr, mul1, mul2) -> np.ndarray:
+    """Σ mix(member) per figure, modulo 2**64: equal sets hash equal."""
+    prefix = np.zeros(len(indptr), np.uint64)
+    carry = np.uint64(0)
+    with np.errstate(over="ignore"):
+        for s in range(0, len(flat), _CHUNK):
+            x = flat[s:s + _CHUNK].astype(np.uint64) + np.uint64(1)
+            x *= np.uint64(mul1)
+            x ^= x >> np.uint64(31)
+            x *= np.uint64(mul2)
+            x ^= x >> np.uint64(29)
+            run = np.cumsum(x, dtype=np.uint64) + carry
+            lo = np.searchsorted(indptr, s, side="right")
+            hi = np.searchsorted(indptr, s + len(x), side="right")
+            prefix[lo:hi] = run[indptr[lo:hi] - s - 1]
+            carry = run[-1]
+        return prefix[1:] - prefix[:-1]
+
+
+def _same_members(flat, indptr, sizes, rep) -> bool:
+    """Whether every figure holds exactly the atoms of its representative."""
+    dup = np.flatnonzero(rep != np.arange(len(rep)))
+    # Groups of duplicates of about _CHUNK memberships each; a bigger figure goes alone.
+    ends = np.cumsum(sizes[dup])
+    cuts = np.searchsorted(ends, np.arange(_CHUNK, int(ends[-1]) if len(ends) else 0, _CHUNK))
+    for part in np.split(dup, np.unique(cuts)):
+        if len(part) == 1:
+            f, g = int(part[0]), int(rep[part[0]])
+            if not np.array_equal(flat[indptr[f]:indptr[f + 1]], flat[indptr[g]:indptr[g + 1]]):
+                return False
+            continue
+        lengths = sizes[part]
+        within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        mine = np.repeat(indptr[part], lengths) + within
+        theirs = np.repeat(indptr[rep[part]], lengths) + within
+        if not np.array_equal(flat[mine], flat[theirs]):
+            return False
+    return True
+
+
+def _exact_representatives(flat, indptr) -> np.ndarray:
+    first: dict[bytes, int] = {}
+    return np.array([first.setdefault(flat[indptr[f]:indptr[f + 1]].tobytes(), f)
+                     for f in range(len(indptr) - 1)], np.int64)
