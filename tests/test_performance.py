@@ -648,3 +648,22 @@ def test_workbook_renders_on_a4_with_every_project_name(soffice, tmp_path):
         assert "".join(p.name.split()) in flat, p.name
     assert "部门整体绩效目标表" not in flat  # a 单位 prints 单位整体绩效目标表
     assert "单位整体绩效目标表" in flat and "13,417.50" in flat
+
+
+def test_many_sheets_workbook_keeps_excels_sheet_name_rules(tmp_path):
+    from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
+
+    from xltools.writers.performance_workbook import ManySheetsWorkbook
+
+    wb = ManySheetsWorkbook(str(tmp_path / "names.xlsx"), {"in_memory": True})
+    wb.add_worksheet("1.就业补助")
+    wb.add_worksheet()  # a default name is still given and remembered
+    with pytest.raises(DuplicateWorksheetName):
+        wb.add_worksheet("sheet2")
+    with pytest.raises(DuplicateWorksheetName):
+        wb.add_worksheet("1.就业补助")
+    for bad in ("a" * 32, "a/b", "'quoted'"):
+        with pytest.raises(InvalidWorksheetName):
+            wb.add_worksheet(bad)
+    wb.close()
+    assert openpyxl.load_workbook(tmp_path / "names.xlsx").sheetnames == ["1.就业补助", "Sheet2"]

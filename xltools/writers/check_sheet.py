@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..checks.identities import Identity, holds, sides
-from .formulas import Place, sum_of
+from .bulk_rows import BulkRowsSheet, Formula
+from .formulas import sum_of
 from .table_sheet import wan
-from .text_fit import RowHeights
+from .text_fit import height, lines_needed
 from .xlsx_styles import Styles
 
 SHEET = "校验"
@@ -41,8 +42,10 @@ class CheckArea:
         return f"'{SHEET}'!{top}:{bottom}"
 
 
-def write_check_sheet(ws, st: Styles, idents: list[Identity], doc: dict, place, table_no) -> CheckArea:
-    """``place(ref) → (sheet, row, col)`` locates a figure; ``table_no(key)`` gives 表N."""
+def write_check_sheet(ws: BulkRowsSheet, st: Styles, idents: list[Identity], doc: dict, place,
+                      table_no, value=None) -> CheckArea:
+    """``place(ref) → (sheet, row, col)`` locates a figure; ``table_no(key)`` gives 表N;
+    ``value(ref) → 百元`` reads a figure (default: from ``doc``, slower)."""
     ws.write(0, 0, "校验", st.title)
     ws.write(1, 0, "每一行核对一个勾稽关系：公开数应等于各项之和（“部分不大于整体”一行为不小于）。"
                    "修改任何表中数字后，状态自动重新计算；“不通过”的行请核对公开数所在单元格。", st.maker)
@@ -52,30 +55,33 @@ def write_check_sheet(ws, st: Styles, idents: list[Identity], doc: dict, place, 
     ws.set_column(8, 8, None, None, {"hidden": True})
 
     failed: list[str] = []
-    heights = RowHeights()
+    one_line = height(1)
     r = FIRST_ROW
     for n, ident in enumerate(idents, start=1):
-        whole, parts = sides(ident, doc)
+        if value is None:
+            whole, parts = sides(ident, doc)
+        else:
+            whole = value(ident.whole) if ident.whole else 0
+            parts = sum(value(p) for p in ident.parts)
         ok = holds(ident, whole, parts)
         if not ok:
             failed.append(ident.table)
-        ws.write_number(r, 0, n, st.center)
-        ws.write_string(r, 1, ident.family, st.text)
-        ws.write_string(r, 2, table_no(ident.table), st.center)
-        ws.write_string(r, 3, ident.what, st.text)
-        heights.cell(r, ident.what, WIDTHS[3])
-        heights.cell(r, ident.family, WIDTHS[1])
-        whole_place: list[Place] = [place(ident.whole)] if ident.whole else []
-        _formula(ws, r, 4, sum_of(whole_place), wan(whole), st.money)
-        _formula(ws, r, 5, sum_of([place(p) for p in ident.parts]), wan(parts), st.money)
-        e, f, g, h = (xl_rowcol_to_cell(r, c) for c in (4, 5, 6, 7))
-        ws.write_formula(r, 6, f"ROUND({e}-{f},2)", st.money, wan(whole - parts))
+        e, f, g, h = (f"{letter}{r + 1}" for letter in "EFGH")
         test = f"{g}>-0.005" if ident.relation == "ge" else f"ABS({g})<0.005"
-        ws.write_formula(r, 7, f'IF({test},"{PASS}","{FAIL}")', st.status, PASS if ok else FAIL)
-        ws.write_formula(r, 8, f'IF({h}="{PASS}",0,1)', st.center, 0 if ok else 1)
+        rise = max(lines_needed(ident.what, WIDTHS[3]), lines_needed(ident.family, WIDTHS[1]))
+        ws.bulk_row(r, (
+            (0, n, st.center),
+            (1, ident.family, st.text),
+            (2, table_no(ident.table), st.center),
+            (3, ident.what, st.text),
+            (4, _figure(sum_of([place(ident.whole)] if ident.whole else []), wan(whole)), st.money),
+            (5, _figure(sum_of([place(p) for p in ident.parts]), wan(parts)), st.money),
+            (6, Formula(f"ROUND({e}-{f},2)", wan(whole - parts)), st.money),
+            (7, Formula(f'IF({test},"{PASS}","{FAIL}")', PASS if ok else FAIL), st.status),
+            (8, Formula(f'IF({h}="{PASS}",0,1)', 0 if ok else 1), st.center),
+        ), height(rise) if height(rise) > one_line else None)
         r += 1
     last = r - 1
-    heights.apply(ws)
     if idents:
         for status, fmt in ((FAIL, st.fail), (PASS, st.pass_)):
             ws.conditional_format(FIRST_ROW, 7, last, 7, {
@@ -89,8 +95,6 @@ def write_check_sheet(ws, st: Styles, idents: list[Identity], doc: dict, place, 
     return CheckArea(FIRST_ROW, last, len(failed), frozenset(failed))
 
 
-def _formula(ws, r: int, c: int, body: str, value: float, fmt) -> None:
-    if body == "0":
-        ws.write_number(r, c, 0, fmt)
-    else:
-        ws.write_formula(r, c, body, fmt, value)
+def _figure(body: str, value: float):
+    # A side with no cell (a row the table lacks) is a plain zero, not a formula.
+    return 0 if body == "0" else Formula(body, value)

@@ -7,15 +7,25 @@ than a function may take (255 arguments in Excel) is split into nested SUMs.
 
 from __future__ import annotations
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name
 
 MAX_ARGS = 200  # below Excel's 255, leaving room for nesting
 
 Place = tuple[str, int, int]  # sheet, row, col (zero-based)
 
 
+_LETTERS: list[str] = []
+
+
+def absolute(row: int, col: int) -> str:
+    """$E$5 for (4, 4); the 校验 sheet makes some 200,000 of them at 100,000 lines."""
+    while len(_LETTERS) <= col:
+        _LETTERS.append(xl_col_to_name(len(_LETTERS)))
+    return f"${_LETTERS[col]}${row + 1}"
+
+
 def ref(sheet: str, row: int, col: int) -> str:
-    return f"'{sheet}'!{xl_rowcol_to_cell(row, col, True, True)}"
+    return f"'{sheet}'!{absolute(row, col)}"
 
 
 def _ranges(places: list[Place]) -> list[str]:
@@ -30,9 +40,9 @@ def _ranges(places: list[Place]) -> list[str]:
             if row is not None and row == prev + 1:
                 prev = row
                 continue
-            first = xl_rowcol_to_cell(start, col, True, True)
+            first = absolute(start, col)
             out.append(f"'{sheet}'!{first}" if start == prev
-                       else f"'{sheet}'!{first}:{xl_rowcol_to_cell(prev, col, True, True)}")
+                       else f"'{sheet}'!{first}:{absolute(prev, col)}")
             if row is not None:
                 start = prev = row
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 
 LINE_HEIGHT = 13.5  # points per line at 10 pt
 PADDING = 3.0
@@ -18,12 +19,17 @@ PADDING = 3.0
 
 def display_units(text: str) -> float:
     """Width of ``text`` at 10 pt in column-width units."""
-    units = 0.0
-    for ch in text:
-        units += 1.65 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
-    return units
+    if text.isascii():
+        return float(len(text))
+    return sum(_units(ch) for ch in text)
 
 
+@lru_cache(maxsize=None)  # a few thousand distinct characters at most
+def _units(ch: str) -> float:
+    return 1.65 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
+
+
+@lru_cache(maxsize=1 << 16)  # the same labels and indicator texts recur on thousands of sheets
 def lines_needed(text: str, width: float, font_size: float = 10) -> int:
     if not text:
         return 1

@@ -1,0 +1,86 @@
+"""BulkRowsSheet: rows appended as XML read back as XlsxWriter's own cells would."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from xltools.writers.bulk_rows import BulkRowsSheet, Formula
+
+
+def test_bulk_rows_read_back_with_values_formulas_formats_and_heights(tmp_path):
+    path = tmp_path / "bulk.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("校验", worksheet_class=BulkRowsSheet)
+    money = wb.add_format({"num_format": "#,##0.00", "border": 1})
+    ws.write(0, 0, "标题")
+    ws.set_row(0, 30)
+    ws.bulk_row(2, ((0, 1, None), (1, "一 & <二>", money), (2, Formula("SUM(A3:A3)+1", 2.5), money),
+                    (3, Formula('IF(A3=1,"通过","不通过")', "通过"), None), (4, None, money)), 40.5)
+    ws.bulk_row(3, ((0, 2, None), (1, "一 & <二>", None)))
+    with pytest.raises(ValueError):
+        ws.bulk_row(3, ((0, 3, None),))
+    ws.autofilter(1, 0, 3, 4)
+    wb.close()
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["校验"]
+    assert sheet["A1"].value == "标题" and sheet.row_dimensions[1].height == 30
+    assert [c.value for c in sheet[3]] == [1, "一 & <二>", "=SUM(A3:A3)+1", '=IF(A3=1,"通过","不通过")', None]
+    assert sheet["B3"].number_format == "#,##0.00" and sheet["E3"].border.left.style == "thin"
+    assert sheet.row_dimensions[3].height == 40.5
+    assert sheet["B4"].value == "一 & <二>"
+    assert sheet.dimensions == "A1:E4" and sheet.auto_filter.ref == "A2:E4"
+    cached = openpyxl.load_workbook(path, data_only=True)["校验"]
+    assert cached["C3"].value == 2.5 and cached["D3"].value == "通过"
+
+
+def test_cells_written_one_by_one_below_the_bulk_rows_are_refused(tmp_path):
+    wb = xlsxwriter.Workbook(str(tmp_path / "bad.xlsx"))
+    ws = wb.add_worksheet("校验", worksheet_class=BulkRowsSheet)
+    ws.bulk_row(2, ((0, 1, None),))
+    ws.write(5, 0, "below")
+    with pytest.raises(ValueError, match="below the bulk rows"):
+        wb.close()
+
+
+def test_grid_merges_heights_and_later_writes_as_xlsxwriter_has_them(tmp_path):
+    from xltools.writers.bulk_rows import Grid
+
+    def write(ws):
+        fmt = ws.fmt
+        ws.set_row(0, 32)
+        ws.merge_range(0, 0, 0, 3, "", fmt)
+        ws.write_string(0, 0, "项目支出绩效目标表", fmt)
+        ws.merge_range(2, 1, 3, 1, "", fmt)
+        ws.write_number(2, 1, 7.5, fmt)
+        ws.write_blank(4, 2, None, fmt)
+        ws.write_blank(4, 3, None, None)  # no format: no cell, as in XlsxWriter
+        ws.set_row(5, 20.1)
+        ws.set_column(0, 0, 12)
+
+    books = {}
+    for kind in ("stock", "grid"):
+        path = tmp_path / f"{kind}.xlsx"
+        wb = xlsxwriter.Workbook(str(path))
+        fmt = wb.add_format({"border": 1, "bold": True})
+        ws = wb.add_worksheet("表", worksheet_class=BulkRowsSheet if kind == "grid" else None)
+        target = Grid(ws) if kind == "grid" else ws
+        target.fmt = fmt
+        write(target)
+        if kind == "grid":
+            target.flush()
+        wb.close()
+        books[kind] = openpyxl.load_workbook(path)["表"]
+    stock, grid = books["stock"], books["grid"]
+    assert sorted(map(str, grid.merged_cells.ranges)) == sorted(map(str, stock.merged_cells.ranges)) \
+        == ["A1:D1", "B3:B4"]
+    assert grid.dimensions == stock.dimensions
+    for r in range(1, 7):
+        assert grid.row_dimensions[r].height == stock.row_dimensions[r].height
+        for c in range(1, 5):
+            a, b = stock.cell(r, c), grid.cell(r, c)
+            assert (a.value, a.font.b, a.border.left.style) == (b.value, b.font.b, b.border.left.style)
+    assert grid["A1"].value == "项目支出绩效目标表" and grid["B3"].value == 7.5
+    assert grid.column_dimensions["A"].width == stock.column_dimensions["A"].width
