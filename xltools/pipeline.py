@@ -19,6 +19,7 @@ from .model import Master
 from .tables import build_tables
 from .tables.engine import TableSet
 from .writers.disclosure_pdf import pdf_name, write_disclosure_pdf
+from .writers import in_parallel
 from .writers.disclosure_workbook import output_name, write_disclosure_workbook
 from .writers.publication_docx import publication_output_name, toc_entries, write_publication_docx
 from .writers.publication_pdf import write_publication_pdf
@@ -95,8 +96,8 @@ def output_paths(ts: TableSet, outdir: str, pdf: bool) -> list[str]:
 
 
 def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, pdf: bool = False,
-                  template: str | None = None, before_write: Callable[[list[str]], None] | None = None
-                  ) -> tuple[TableSet, list[str], list[Finding]]:
+                  template: str | None = None, before_write: Callable[[list[str]], None] | None = None,
+                  parallel: bool = False) -> tuple[TableSet, list[str], list[Finding]]:
     """Build everything from a usable master and write it; returns (tables, files, findings).
 
     ``before_write(paths)`` runs once every figure is computed and before any file is
@@ -104,6 +105,9 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
     PDFs come last, so a missing LibreOffice leaves the Excel and Word files complete.
     ``template``: the Word template of the document (default: 基本信息 “公开模板”, else
     templates/预算公开模板.docx).
+    ``parallel``: write the 绩效 workbook and the document in a second process while this
+    one writes the tables (writers/in_parallel.py: where fork is available).  The command
+    line asks for it; batch runs files in parallel already, the add-in runs in a thread.
     """
     ts, doc, idents, findings = _checked_tables(master)
     perf, perf_findings = performance.build(master, ts)
@@ -114,13 +118,13 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
     open_template(template)  # a template that cannot be used stops the build before any file is written
     if before_write is not None:
         before_write(paths)
-    write_disclosure_workbook(ts, paths[0], checked=(doc, idents))
-    write_performance_workbook(master, ts, perf, paths[1])
 
     def document(target: str, pages=None) -> None:
         write_publication_docx(story, ts, perf, target, template=template, pages=pages)
 
-    document(paths[2])
+    in_parallel.run([lambda: write_disclosure_workbook(ts, paths[0], checked=(doc, idents))],
+                    [lambda: write_performance_workbook(master, ts, perf, paths[1]),
+                     lambda: document(paths[2])], parallel=parallel)
     if pdf:
         write_disclosure_pdf(ts, paths[3])
         write_publication_pdf(document, toc_entries(story), paths[2], paths[4])
