@@ -115,3 +115,38 @@ def test_build_writes_the_same_files_either_way(make_master, tmp_path):
     assert [Path(p).name for p in one] == [Path(p).name for p in two]
     for a, b in zip(one, two):
         assert _sheets(Path(a)) == _sheets(Path(b)), a
+
+
+def test_a_killed_build_does_not_go_on_writing(tmp_path):
+    """SIGKILL of the build: the other process removes its temporary file and ends too."""
+    import subprocess
+    import sys
+
+    script = f"""
+import time
+from pathlib import Path
+from xltools.atomic import atomic_path
+from xltools.writers import in_parallel
+
+def slow():
+    with atomic_path({str(tmp_path / 'b.txt')!r}) as tmp:
+        Path(tmp).write_text("half", encoding="utf-8")
+        time.sleep(60)
+
+in_parallel.run([lambda: time.sleep(60)], [slow])
+"""
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.glob(TEMP_PREFIX + "*")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert list(tmp_path.glob(TEMP_PREFIX + "*")), "the other process never started writing"
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 20
+        while list(tmp_path.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()

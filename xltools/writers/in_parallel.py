@@ -14,6 +14,8 @@ process, which removes its temporary file before it ends.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
 import pickle
@@ -58,23 +60,24 @@ def run(here: list[Job], there: list[Job], parallel: bool = True) -> None:
 class _Child:
     def __init__(self, jobs: list[Job]):
         read, write = os.pipe()
+        parent = os.getpid()
         self.pid = os.fork()
         if self.pid == 0:
             os.close(read)
-            _child_main(jobs, write)  # never returns
+            _child_main(jobs, write, parent)  # never returns
         os.close(write)
         self.read: int | None = read
         self.data = b""
         self.status: int | None = None
 
     def stop(self) -> None:
-        """Ask the child to end now (it cleans up as on Ctrl-C), and wait for it."""
+        """Ask the child to end now (it cleans up as on Ctrl-C), and wait for it; what it
+        says then does not matter: the error being raised here is the one to report."""
         if self.status is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        self.outcome()
+        with contextlib.suppress(Exception):
+            self.outcome()
 
     def outcome(self) -> BaseException | None:
         """Wait for the child's jobs: their error, if any (resumable when interrupted)."""
@@ -88,16 +91,20 @@ class _Child:
         if self.status is None:
             self.status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
         if self.data:
-            return pickle.loads(self.data)
+            try:
+                return pickle.loads(self.data)
+            except Exception:  # noqa: BLE001 - cut short: the exit code tells what is known
+                pass
         if self.status != 0:
             return RuntimeError(f"写文件的子进程意外结束（退出码 {self.status}）")
         return None
 
 
-def _child_main(jobs: list[Job], write: int) -> None:
+def _child_main(jobs: list[Job], write: int, parent: int) -> None:
     code, error = 0, None
     try:
         try:
+            _end_with_parent(parent)
             for job in jobs:
                 job()
         except BaseException as exc:  # noqa: BLE001 - every outcome goes back to the parent
@@ -108,6 +115,15 @@ def _child_main(jobs: list[Job], write: int) -> None:
     finally:
         # Not sys.exit: the parent's atexit handlers and buffered output are the parent's.
         os._exit(code)
+
+
+def _end_with_parent(parent: int) -> None:
+    """A build killed outright (SIGKILL) must not go on writing: the kernel sends this
+    process SIGTERM when its parent dies, which removes its temporary file and ends it."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the request took effect
+        raise KeyboardInterrupt("parent ended")
 
 
 def _portable(error: BaseException) -> bytes:
