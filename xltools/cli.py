@@ -60,8 +60,9 @@ def _load(master_path: str):
 
 
 def build_outputs(master_path: str, outdir: str, force: bool, pdf: bool = False,
-                  prior_path: str | None = None, template: str | None = None):
+                  prior_path: str | None = None, template: str | None = None, parallel: bool = False):
     """Read, check and write every output of a master; returns (tables, files, findings).
+    ``parallel``: write the outputs in two processes (pipeline.write_outputs).
 
     Raises Failure when the master has errors (nothing is written then)."""
     if pdf and find_soffice() is None:
@@ -77,7 +78,7 @@ def build_outputs(master_path: str, outdir: str, force: bool, pdf: bool = False,
 
     try:
         return pipeline.write_outputs(master, outdir, prior=prior, pdf=pdf, template=template,
-                                      before_write=refuse_overwrite)
+                                      before_write=refuse_overwrite, parallel=parallel)
     except TemplateError as exc:
         raise Failure(str(exc), EXIT_UNREADABLE) from None
     except OfficeError as exc:
@@ -104,7 +105,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 def build(master: str, outdir: str, force: bool, pdf: bool, prior: str | None,
           template: str | None) -> None:
     """由底稿生成预算公开表、绩效目标表和预算公开文档（.docx）。"""
-    _, files, findings = build_outputs(master, outdir, force, pdf, prior, template)
+    _, files, findings = build_outputs(master, outdir, force, pdf, prior, template, parallel=True)
     _print_findings(findings)
     for f in files:
         click.echo(f"已生成：{f}")

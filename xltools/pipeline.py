@@ -13,12 +13,13 @@ from typing import Callable
 from . import narrative, performance
 from .audit.disclosure import read_disclosure
 from .audit.structure import structure_findings
-from .checks.identities import check_tables
+from .checks.identities import Identity, check_tables, identities
 from .findings import Finding, Severity
 from .model import Master
 from .tables import build_tables
 from .tables.engine import TableSet
 from .writers.disclosure_pdf import pdf_name, write_disclosure_pdf
+from .writers import in_parallel
 from .writers.disclosure_workbook import output_name, write_disclosure_workbook
 from .writers.publication_docx import publication_output_name, toc_entries, write_publication_docx
 from .writers.publication_pdf import write_publication_pdf
@@ -39,8 +40,17 @@ def usable(master: Master) -> bool:
 def tables_with_checks(master: Master) -> tuple[TableSet, list[Finding]]:
     """The tables of a usable master, with the reader's findings and the identity check
     (the identities hold by construction; checking them proves it every time)."""
+    ts, _, _, findings = _checked_tables(master)
+    return ts, findings
+
+
+def _checked_tables(master: Master) -> tuple[TableSet, dict, list[Identity], list[Finding]]:
+    """``tables_with_checks`` with the tables' JSON form and their identities, which the
+    workbook's 校验 sheet writes: enumerated once per build (seconds at 100,000 lines)."""
     ts = build_tables(master)
-    return ts, list(master.findings) + ts.findings + check_tables(tables_dict(ts))
+    doc = tables_dict(ts)
+    idents = identities(doc)
+    return ts, doc, idents, list(master.findings) + ts.findings + check_tables(doc, idents=idents)
 
 
 def check_master(master: Master) -> list[Finding]:
@@ -86,8 +96,8 @@ def output_paths(ts: TableSet, outdir: str, pdf: bool) -> list[str]:
 
 
 def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, pdf: bool = False,
-                  template: str | None = None, before_write: Callable[[list[str]], None] | None = None
-                  ) -> tuple[TableSet, list[str], list[Finding]]:
+                  template: str | None = None, before_write: Callable[[list[str]], None] | None = None,
+                  parallel: bool = False) -> tuple[TableSet, list[str], list[Finding]]:
     """Build everything from a usable master and write it; returns (tables, files, findings).
 
     ``before_write(paths)`` runs once every figure is computed and before any file is
@@ -95,8 +105,11 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
     PDFs come last, so a missing LibreOffice leaves the Excel and Word files complete.
     ``template``: the Word template of the document (default: 基本信息 “公开模板”, else
     templates/预算公开模板.docx).
+    ``parallel``: write the 绩效 workbook and the document in a second process while this
+    one writes the tables (writers/in_parallel.py: where fork is available).  The command
+    line asks for it; batch runs files in parallel already, the add-in runs in a thread.
     """
-    ts, findings = tables_with_checks(master)
+    ts, doc, idents, findings = _checked_tables(master)
     perf, perf_findings = performance.build(master, ts)
     story, story_findings = narrative.build(master, ts, prior)
     findings += perf_findings + story_findings
@@ -105,13 +118,13 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
     open_template(template)  # a template that cannot be used stops the build before any file is written
     if before_write is not None:
         before_write(paths)
-    write_disclosure_workbook(ts, paths[0])
-    write_performance_workbook(master, ts, perf, paths[1])
 
     def document(target: str, pages=None) -> None:
         write_publication_docx(story, ts, perf, target, template=template, pages=pages)
 
-    document(paths[2])
+    in_parallel.run([lambda: write_disclosure_workbook(ts, paths[0], checked=(doc, idents))],
+                    [lambda: write_performance_workbook(master, ts, perf, paths[1]),
+                     lambda: document(paths[2])], parallel=parallel)
     if pdf:
         write_disclosure_pdf(ts, paths[3])
         write_publication_pdf(document, toc_entries(story), paths[2], paths[4])

@@ -102,6 +102,7 @@ class BulkRowsSheet(ClassicFormulaSheet):
         super()._initialize(init_data)
         self._bulk: list[tuple[int, float | None, list]] = []
         self._letters: list[str] = []
+        self._last_col = 0
 
     def bulk_row(self, row: int, cells, height: float | None = None) -> None:
         """Append row ``row`` (zero-based, after every earlier one) of ``cells``: (col, value,
@@ -110,29 +111,35 @@ class BulkRowsSheet(ClassicFormulaSheet):
         if self._bulk and row <= self._bulk[-1][0]:
             raise ValueError(f"bulk rows must be appended in order: row {row} after {self._bulk[-1][0]}")
         out = []
+        append = out.append
+        shared = self.str_table._get_shared_string_index
         first, last = None, 0
+        # Dispatch on the exact type first: this loop runs for every cell of every bulk row.
         for col, value, fmt in cells:
-            first = col if first is None else min(first, col)
-            last = max(last, col)
-            if isinstance(value, Formula):
-                body = _escape(value.body)
-                if isinstance(value.value, str):
-                    out.append((col, fmt, f' t="str"><f>{body}</f><v>{_escape(value.value)}</v></c>'))
-                else:
-                    out.append((col, fmt, f"><f>{body}</f><v>{value.value}</v></c>"))
-            elif isinstance(value, str):
+            if first is None or col < first:
+                first = col
+            if col > last:
+                last = col
+            kind = type(value)
+            if kind is str or (kind is not Formula and isinstance(value, str)):
                 if len(value) > MAX_STRING // 2 and len(value.encode("utf-16-le")) // 2 > MAX_STRING:
                     # Cut to what Excel holds, as XlsxWriter does.
                     value = value.encode("utf-16-le")[:2 * MAX_STRING].decode("utf-16-le", "ignore")
-                index = self.str_table._get_shared_string_index(value)
-                out.append((col, fmt, f' t="s"><v>{index}</v></c>'))
+                append((col, fmt, f' t="s"><v>{shared(value)}</v></c>'))
             elif value is None:
-                out.append((col, fmt, "/>"))
+                append((col, fmt, "/>"))
+            elif kind is Formula:
+                body = _escape(value.body)
+                if isinstance(value.value, str):
+                    append((col, fmt, f' t="str"><f>{body}</f><v>{_escape(value.value)}</v></c>'))
+                else:
+                    append((col, fmt, f"><f>{body}</f><v>{value.value}</v></c>"))
             else:
-                out.append((col, fmt, f"><v>{value:.16G}</v></c>"))
+                append((col, fmt, f"><v>{value:.16G}</v></c>"))
         # Keeps <dimension>, print areas and autofilters right, as an ordinary write would.
         if self._check_dimensions(row, last) or self._check_dimensions(row, first or 0):
             raise ValueError(f"row {row + 1} is outside the worksheet")
+        self._last_col = max(self._last_col, last)
         self._bulk.append((row, height, out))
 
     def bulk_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
@@ -149,13 +156,21 @@ class BulkRowsSheet(ClassicFormulaSheet):
             raise ValueError(f"row {max(managed) + 1} was written cell by cell below the bulk rows")
         write = self.fh.write
         letters = self._letters
+        while len(letters) <= self._last_col:
+            letters.append(xl_col_to_name(len(letters)))
+        styles: dict[int, int] = {}  # id(format) → its index, resolved once per format
         for row, height, cells in self._bulk:
             r = row + 1
-            write(f'<row r="{r}" ht="{height:.16g}" customHeight="1">' if height is not None
-                  else f'<row r="{r}">')
+            parts = [f'<row r="{r}" ht="{height:.16g}" customHeight="1">' if height is not None
+                     else f'<row r="{r}">']
             for col, fmt, tail in cells:
-                while len(letters) <= col:
-                    letters.append(xl_col_to_name(len(letters)))
-                style = fmt._get_xf_index() if fmt is not None else 0
-                write(f'<c r="{letters[col]}{r}" s="{style}"{tail}' if style else f'<c r="{letters[col]}{r}"{tail}')
-            write("</row>")
+                if fmt is None:
+                    style = 0
+                else:
+                    style = styles.get(id(fmt))
+                    if style is None:
+                        style = styles[id(fmt)] = fmt._get_xf_index()
+                parts.append(f'<c r="{letters[col]}{r}" s="{style}"{tail}' if style
+                             else f'<c r="{letters[col]}{r}"{tail}')
+            parts.append("</row>")
+            write("".join(parts))

@@ -12,7 +12,7 @@ import datetime as dt
 import xlsxwriter
 
 from ..atomic import atomic_path
-from ..checks.identities import identities
+from ..checks.identities import Identity, identities
 from ..tables.engine import TableSet
 from ..tables.profiles import PROFILES
 from .bulk_rows import BulkRowsSheet, Grid
@@ -30,10 +30,13 @@ def output_name(ts: TableSet) -> str:
 
 
 def write_disclosure_workbook(ts: TableSet, target: str, *, tables_only: bool = False,
-                              today: dt.date | None = None) -> None:
-    """Write the workbook; ``tables_only`` leaves out 封面, 目录 and 校验 (the PDF's content)."""
+                              today: dt.date | None = None,
+                              checked: tuple[dict, list[Identity]] | None = None) -> None:
+    """Write the workbook; ``tables_only`` leaves out 封面, 目录 and 校验 (the PDF's content).
+
+    ``checked``: (``tables_dict(ts)``, its ``identities``) when the caller has them already.
+    """
     profile = PROFILES[ts.profile]
-    doc = tables_dict(ts)
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(tmp, {"strings_to_numbers": False, "strings_to_formulas": False,
                                        "strings_to_urls": False})
@@ -52,10 +55,14 @@ def write_disclosure_workbook(ts: TableSet, target: str, *, tables_only: bool = 
             for (section, index, col), (r, c) in cells.items():
                 places[(key, section, index, col)] = (name, r, c)
         if not tables_only:
+            if checked is None:
+                doc = tables_dict(ts)
+                checked = (doc, identities(doc))
+            doc, idents = checked
             check_ws = wb.add_worksheet(CHECK_SHEET, worksheet_class=BulkRowsSheet)
             values = _figures(ts)
             area = write_check_sheet(
-                check_ws, st, identities(doc), doc,
+                check_ws, st, idents, doc,
                 place=lambda ref: places[(ref.table, ref.section, ref.row, ref.col)],
                 table_no=lambda key: sheet_name(ts.tables[key]),
                 value=lambda ref: values.get((ref.table, ref.section, ref.row, ref.col), 0))

@@ -55,6 +55,8 @@ def sum_of(places: list[Place]) -> str:
     """
     if not places:
         return "0"
+    if len(places) == 1:  # most sides of the 校验 sheet: one published figure
+        return ref(*places[0])
     args = _ranges(places)
     if len(args) == 1 and ":" not in args[0]:
         return args[0]

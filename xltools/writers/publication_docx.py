@@ -64,24 +64,34 @@ def write_publication_docx(story: NarrativeDoc, ts: TableSet, perf: PerformanceD
     props.language = "zh-CN"
     # The body is text until here: lxml takes seconds to move a large parsed table into
     # another document, so python-docx saves the package around a marker and the body's
-    # text takes the marker's place in word/document.xml.
-    body = "".join(writer.parts)
+    # parts are streamed in the marker's place in word/document.xml — never joined into one
+    # string: at 100,000 lines the body is some 150 MB of XML, and its copies made the
+    # build's peak memory.
     with atomic_path(target) as tmp:
         d.save(tmp)
-        _fill_body(tmp, body)
+        _fill_body(tmp, writer.parts)
 
 
-def _fill_body(path: str, body: str) -> None:
+def _fill_body(path: str, parts: list[str]) -> None:
     with zipfile.ZipFile(path) as z:
         entries = [(info, z.read(info.filename)) for info in z.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for info, data in entries:
-            if info.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                if text.count(_MARK) != 1:
-                    raise ValueError("document.xml lost the body marker")
-                data = text.replace(_MARK, body).encode("utf-8")
-            z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if info.filename != "word/document.xml":
+                z.writestr(info, data)
+                continue
+            text = data.decode("utf-8")
+            if text.count(_MARK) != 1:
+                raise ValueError("document.xml lost the body marker")
+            head, tail = text.split(_MARK)
+            # at most 3 bytes of UTF-8 per character: whether the entry needs ZIP64
+            size = 3 * (len(text) + sum(map(len, parts)))
+            with z.open(info, "w", force_zip64=size >= zipfile.ZIP64_LIMIT) as out:
+                out.write(head.encode("utf-8"))
+                for part in parts:
+                    out.write(part.encode("utf-8"))
+                out.write(tail.encode("utf-8"))
 
 
 class _Writer:
@@ -268,4 +278,4 @@ class _Writer:
             xml.append(paragraph_xml(f"（{year}年）", self.cells["center"]))
             xml.append(table_xml(proportional(weights, width), rows, 0, self.cells))
             xml.append(paragraph_xml("", self.cells["text"]))
-        self._append("".join(xml))
+        self.parts.extend(xml)  # thousands of tables: not joined into one more copy

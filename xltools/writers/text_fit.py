@@ -21,7 +21,7 @@ def display_units(text: str) -> float:
     """Width of ``text`` at 10 pt in column-width units."""
     if text.isascii():
         return float(len(text))
-    return sum(_units(ch) for ch in text)
+    return sum(map(_units, text))
 
 
 @lru_cache(maxsize=None)  # a few thousand distinct characters at most
