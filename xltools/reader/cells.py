@@ -17,10 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-# Cells and rows in any form, for pieces with cells or rows that carry no address: the
-# scan's own patterns.
-from .sheetscan import _CELL_ATTR as _R_ATTR, _FORMULA_TAG, _ROW_ATTR as _ROW_R, _WALK as _ANY
-from .sheetscan import _chunks, _formulas, col_index
+from .sheetscan import _FORMULA_TAG, _chunks, _formulas, col_index, walk_cells
 
 # A cell with its address first (Excel, WPS, XlsxWriter and openpyxl all write r first):
 # letters, digits, the other attributes, and the body ("" for <c …/>).  Pieces where not
@@ -215,25 +212,9 @@ def _value(kind: bytes, body: bytes, strings: list[str], texts: dict[bytes, str]
 
 
 def _walk(chunk: bytes, state: dict) -> list[tuple[bytes, bytes, bytes, bytes]]:
-    """Cells of a piece where rows or cells lack their address: each takes the next
-    position, as calamine places them (row numbering carries over between pieces)."""
+    """Cells of a piece where rows or cells lack their address, placed as calamine places
+    them (sheetscan.walk_cells), with their address spelled as in the XML."""
     from .workbook import col_letter
 
-    found = []
-    row, col = state["row"], 0
-    for m in _ANY.finditer(chunk):
-        if m.group(1) is not None:
-            r = _ROW_R.search(m.group(1))
-            row = int(r.group(1)) if r else row + 1
-            col = 0
-            continue
-        a = _R_ATTR.search(m.group(2))
-        if a:
-            col, cell_row = col_index(a.group(1)), int(a.group(2))
-        else:
-            col, cell_row = col + 1, max(row, 1)
-        if m.group(3):
-            found.append((col_letter(col - 1).encode("ascii"), str(cell_row).encode("ascii"),
-                          m.group(2), m.group(3)))
-    state["row"] = row
-    return found
+    return [(col_letter(col - 1).encode("ascii"), str(row).encode("ascii"), attrs, body)
+            for col, row, attrs, body in walk_cells(chunk, state)]

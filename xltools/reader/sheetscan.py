@@ -186,10 +186,10 @@ def _last_row_number(chunk: bytes) -> int:
         end = i
 
 
-def _walk(chunk: bytes, state: dict) -> list[tuple[int, int]]:
-    """Positions of the cells that hold something, rows and cells without an address
-    taking the next one (row numbering carries over from chunk to chunk)."""
-    found = []
+def walk_cells(chunk: bytes, state: dict):
+    """Cells with a body in a piece where rows or cells lack their address, as (column from 1,
+    row, attributes, body): each takes the next position, as calamine places them (row
+    numbering carries over from piece to piece through ``state``; consume it whole)."""
     row, col = state["row"], 0
     for m in _WALK.finditer(chunk):
         if m.group(1) is not None:
@@ -202,10 +202,14 @@ def _walk(chunk: bytes, state: dict) -> list[tuple[int, int]]:
             col, cell_row = col_index(a.group(1)), int(a.group(2))
         else:
             col, cell_row = col + 1, max(row, 1)
-        if m.group(3) and _HAS_CONTENT.search(m.group(3)):
-            found.append((col, cell_row))
+        if m.group(3):
+            yield col, cell_row, m.group(2), m.group(3)
     state["row"] = row
-    return found
+
+
+def _walk(chunk: bytes, state: dict) -> list[tuple[int, int]]:
+    """Positions of the cells that hold something, in a piece walked cell by cell."""
+    return [(col, row) for col, row, _, body in walk_cells(chunk, state) if _HAS_CONTENT.search(body)]
 
 
 def _formulas(chunk: bytes, found: dict[str, str]) -> None:
