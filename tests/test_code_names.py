@@ -65,7 +65,7 @@ def _preconditions(builtin_dictionaries):
 
 @pytest.mark.parametrize("cell", [f"{UNLISTED} 测试就业补助", f"[{UNLISTED}]测试就业补助",
                                   f"【{UNLISTED}】测试就业补助", f"［{UNLISTED}］测试就业补助",
-                                  f"{UNLISTED}-测试就业补助", f"208-07-98 测试就业补助",
+                                  f"{UNLISTED}-测试就业补助", "208-07-98 测试就业补助",
                                   f"（{UNLISTED}）测试就业补助"])
 def test_unlisted_func_code_with_its_name_is_a_warning_and_prints_the_masters_name(
         make_master, base_lines, cell):

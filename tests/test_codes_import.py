@@ -12,7 +12,6 @@ import docx
 import openpyxl
 import pytest
 
-from conftest import HEADERS
 from xltools import dictionaries
 from xltools.codelists import CodeListError, read_code_list
 from xltools.reader import read_master

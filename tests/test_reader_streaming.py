@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from xltools.reader import ReadError, read_master
+from xltools.reader import read_master
 from xltools.reader import workbook as wb
 from xltools.reader.cells import read_sparse
 from xltools.reader.sheetscan import scan_sheet
