@@ -17,8 +17,6 @@ from ..model import Master
 from ..performance.link import link
 from ..performance.read import PROJECT_SHEET, read_performance
 from ..tables.engine import TableSet
-from ..writers.disclosure_workbook import output_name
-from ..writers.performance_workbook import performance_output_name
 from . import checks, overview, sections
 from .document import NarrativeDoc
 from .figures import build_figures, running_cost
@@ -58,7 +56,7 @@ def build(master: Master, ts: TableSet, prior_master: Master | None = None
         entity=ts.entity, year=ts.year, kind=ts.kind, profile=ts.profile,
         info=MappingProxyType(dict(master.info.extra)), units=units, figures=build_figures(ts), prior=prior,
         projects=_project_texts(master), matters=matters, running_cost=running_cost(ts, matters),
-        func_names=names, tables_file=output_name(ts), performance_file=performance_output_name(ts))
+        func_names=names)
     blocks = overview.document_blocks(inp, sections.part_three(inp))
     doc = NarrativeDoc(ts.entity, ts.year, ts.kind, ts.profile, tuple(blocks))
     findings += checks.staffing(overview.staff_numbers(inp))

@@ -57,8 +57,6 @@ class Inputs:
     matters: Matters
     running_cost: int  # 机关运行经费 (百元)
     func_names: Mapping[str, str]  # this year's names, then last year's for codes since dropped
-    tables_file: str
-    performance_file: str
 
     def about(self, subject: str) -> str:
         """The heading phrase of 第三部分: 关于<单位><年度>年<subject>."""
