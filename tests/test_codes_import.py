@@ -107,6 +107,36 @@ def test_import_text(tmp_path, user_data_folder):
     assert_master_uses_the_import(tmp_path)
 
 
+def test_import_text_copied_whole_from_the_ministrys_document(tmp_path, user_data_folder):
+    """Title, part headings and notes are skipped and counted; every code line is taken."""
+    source = tmp_path / "2026年科目.txt"
+    source.write_text("2026年政府收支分类科目\n\n第二部分 支出功能分类科目\n一、一般公共服务支出\n"
+                      f"说明：本表按类、款、项列示。\n{PARENT} 测试款\n【{CODE}】测试科目\n", encoding="utf-8")
+    found = read_code_list(str(source))
+    assert found.lists["func"] == {PARENT: "测试款", CODE: "测试科目"}
+    assert found.skipped_text == ["第 1 行“2026年政府收支分类科目”", "第 3 行“第二部分 支出功能分类科目”",
+                                  "第 4 行“一、一般公共服务支出”", "第 5 行“说明：本表按类、款、项列示。”"]
+    run = xltools("codes", "import", str(source))
+    assert run.returncode == 0, run.stderr
+    assert "跳过 4 行" in run.stdout and "第 1 行“2026年政府收支分类科目”" in run.stdout
+    assert_master_uses_the_import(tmp_path)
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_import_two_row_header_class_item_under_the_code(tmp_path, user_data_folder, merged):
+    """科目编码 over 类 | 款 | 项, 科目名称 spanning both rows, as printed lists are laid out."""
+    rows = [["2026年支出功能分类科目表"], ["科目编码", None, None, "科目名称"], ["类", "款", "项", None],
+            ["208", None, None, "社会保障和就业支出"], [None, "98", None, "测试款"], [None, None, "01", "测试科目"]]
+    path = write_xlsx(tmp_path / "2026年两行表头.xlsx", rows)
+    if merged:
+        wb = openpyxl.load_workbook(path)
+        wb.active.merge_cells("A2:C2")
+        wb.active.merge_cells("D2:D3")
+        wb.save(path)
+    found = read_code_list(str(path))
+    assert found.lists["func"] == {"208": "社会保障和就业支出", PARENT: "测试款", CODE: "测试科目"}
+
+
 @pytest.mark.parametrize("as_table", [False, True])
 def test_import_docx(tmp_path, user_data_folder, as_table):
     document = docx.Document()
@@ -140,7 +170,8 @@ def test_import_is_for_its_year_only_and_merges(tmp_path, user_data_folder):
 # -- a malformed list ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, content, where", [
-    ("bad.txt", f"{PARENT} 测试款\n第二部分 支出\n", "第 2 行"),
+    ("bad.txt", f"{PARENT} 测试款\n4010101 不知道\n", "第 2 行"),
+    ("bad5.txt", f"{PARENT} 测试款\n{CODE}\n", "第 2 行"),
     ("bad.csv", f"科目编码,科目名称\n{PARENT},测试款\n4010101,不知道\n", "第 3 行"),
     ("bad2.csv", f"科目编码,科目名称\n{PARENT},测试款\n{CODE},\n", "第 3 行"),
     ("bad3.csv", f"科目编码,科目名称\n{CODE},甲\n{CODE},乙\n", "第 3 行"),

@@ -3,8 +3,11 @@
 - a worksheet (.xlsx) or .csv with a code column and a name column (科目编码 | 科目名称);
 - the same with 类 | 款 | 项 in separate columns beside the name ("201" | "01" | "01"; a row
   with only 类 is a 类, a blank 类 repeats the one above, as printed tables leave it);
+- the same under a two-row header: 类 | 款 | 项 beneath a merged 科目编码, as printed lists have it;
 - text (.txt) or Word (.docx) with one "2010101 行政运行" per line (a .docx's tables are
-  read like a worksheet).
+  read like a worksheet).  Lines that do not start with a code — the document's title
+  ("2026年政府收支分类科目"), part headings ("第二部分 支出功能分类科目", "一、…"), notes — are
+  skipped and counted, so a list copied whole from the ministry's document imports as it is.
 
 The kind is told by the code's shape: 2xx in 3/5/7 digits is 支出功能分类 (func), 3xx in 3/5
 digits 部门预算支出经济分类 (econ), 5xx in 3/5 digits 政府预算支出经济分类 (govecon).  收入分类
@@ -32,6 +35,10 @@ _NAME_HEADERS = {normalise(h) for h in ("科目名称", "名称", "功能分类�
 _PARTS = ("类", "款", "项")
 _HEADER_SEARCH = 10  # rows of title that may stand above the header
 _YEAR_IN_NAME = re.compile(r"(20\d{2})")
+# A line of a text list that holds a code starts with its digits (perhaps in brackets or
+# full-width); one starting with a year ("2026年…") is a title.
+_CODE_LINE = re.compile(r"^[\s\[【（(]*[0-9０-９]")
+_TITLE_YEAR = re.compile(r"^\s*(?:20|２０)[0-9０-９]{2}\s*年")
 
 
 class CodeListError(Exception):
@@ -42,6 +49,7 @@ class CodeListError(Exception):
 class CodeList:
     lists: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → code → name
     skipped_income: int = 0  # 收入分类 rows left out
+    skipped_text: list[str] = field(default_factory=list)  # "第 n 行“…”": headings and notes
 
     def count(self) -> int:
         return sum(len(v) for v in self.lists.values())
@@ -159,19 +167,32 @@ _NO_HEADER = ("没有找到表头：需要“科目编码”和“科目名称�
 
 
 def _header(rows: list[list[object]]) -> tuple[int, list[int], int] | None:
-    """(header row, code columns — one, or 类/款/项 —, name column) of a table."""
+    """(last header row, code columns — one, or 类/款/项 —, name column) of a table.
+
+    类/款/项 may stand in the row under a merged 科目编码 (the name spans both rows)."""
     for r, row in enumerate(rows[:_HEADER_SEARCH]):
         texts = [normalise(v) for v in row]
         name = next((c for c, t in enumerate(texts) if t in _NAME_HEADERS), None)
         if name is None:
             continue
+        parts = _parts(texts)
+        below = _parts([normalise(v) for v in rows[r + 1]]) if r + 1 < len(rows) else None
+        if parts is None and below is not None:
+            return r + 1, below, name
         code = next((c for c, t in enumerate(texts) if t in _CODE_HEADERS), None)
         if code is not None:
             return r, [code], name
-        parts = [next((c for c, t in enumerate(texts) if t == p), None) for p in _PARTS]
-        if parts[0] is not None and parts[1] is not None:
-            return r, [c for c in parts if c is not None], name
+        if parts is not None:
+            return r, parts, name
     return None
+
+
+def _parts(texts: list[str]) -> list[int] | None:
+    """The 类, 款 (and 项) columns of a header row, when it has at least 类 and 款."""
+    parts = [next((c for c, t in enumerate(texts) if t == p), None) for p in _PARTS]
+    if parts[0] is None or parts[1] is None:
+        return None
+    return [c for c in parts if c is not None]
 
 
 def _read_table(rows: list[list[object]], place: str, out: _Collector, required: bool = True) -> bool:
@@ -210,6 +231,9 @@ def _read_lines(lines, where: str, out: _Collector) -> None:
     for n, line in enumerate(lines, start=1):
         text = line.strip()
         if not text:
+            continue
+        if not _CODE_LINE.match(text) or _TITLE_YEAR.match(text):
+            out.result.skipped_text.append(f"{where.format(n=n)}“{text[:30]}”")
             continue
         parsed = parse_code(text)
         if parsed is None or not parsed.name:

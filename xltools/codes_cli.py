@@ -37,6 +37,10 @@ def import_(file: str, year: int | None, replace: bool) -> None:
     click.echo(f"已导入 {year} 年科目：{counts}。保存在：{path}")
     if found.skipped_income:
         click.echo(f"另有 {found.skipped_income} 个收入分类科目，xltools 不使用，已跳过。")
+    if found.skipped_text:
+        shown = "、".join(found.skipped_text[:3]) + ("等" if len(found.skipped_text) > 3 else "")
+        click.echo(f"跳过 {len(found.skipped_text)} 行不以科目编码开头的文字（标题、说明），"
+                   f"如{shown}。若其中有科目，请在编码前补上数字后重新导入。")
 
 
 @codes.command("list")
