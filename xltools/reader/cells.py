@@ -12,20 +12,23 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from itertools import compress
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from .sheetscan import _FORMULA_TAG, _chunks, _formulas, col_index, walk_cells
 
 # A cell with its address first (Excel, WPS, XlsxWriter and openpyxl all write r first):
-# letters, digits, the other attributes, and the body ("" for <c …/>) in one of three
-# groups: the text of a lone <v>, of a lone inline <t>, or the whole body otherwise (the
-# first two are what nearly every cell is, and the cheapest to match).  Pieces where not
-# every cell matches (no address, a namespace prefix) are walked instead.
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>/]*)(?:/>|><v>([^<]+)</v></c>'
-                   rb'|><is><t>([^<]+)</t></is></c>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)')
+# letters, digits, then the value in one of four forms — the three that nearly every cell
+# takes, which the pass decodes in bulk (a number, a shared string's index, an inline
+# text: the style attribute is the only other one), or any cell at all: its attributes
+# and body ("" for <c …/>).  Pieces where not every cell matches (no address, a namespace
+# prefix) are walked instead.
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]+")?'
+                   rb'(?:><v>([^<]+)</v></c>| t="s"><v>([^<]+)</v></c>'
+                   rb'| t="inlineStr"><is><t>([^<]+)</t></is></c>'
+                   rb'|([^>/]*)(?:/>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>))')
 _PREFIXED_CELL = re.compile(rb'<\w+:c[\s/>]')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _V = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
@@ -129,13 +132,22 @@ def read_sparse(zf: zipfile.ZipFile, part: str, strings: list[str], row_limit: i
             if formulas is not None and (b't="e"' in chunk or ((b"<f" in chunk or b":f" in chunk)
                                                                and _FORMULA_TAG.search(chunk))):
                 _formulas(chunk, formulas)
-            cells = _CELL.findall(chunk)
+            # The cells' groups, each a list: split gives them flat, in order, with what lies
+            # between the cells, and makes no tuple per cell.
+            parts = _CELL.split(chunk)
+            found = len(parts) // _STRIDE
             # Every "<c" a cell matched (one count); else count the cell tags alone.
-            if (len(cells) != chunk.count(b"<c") and len(cells) != chunk.count(b"<c ")
+            if (found != chunk.count(b"<c") and found != chunk.count(b"<c ")
                     + chunk.count(b"<c>") + chunk.count(b"<c/")) \
                     or (b":c" in chunk and _PREFIXED_CELL.search(chunk)):
-                cells = _walk(chunk, state)  # cells without an address, or prefixed tags
-            if cells and not reader.add(cells):
+                walked = _walk(chunk, state)  # cells without an address, or prefixed tags
+                found = len(walked)
+                groups = [list(g) for g in zip(*walked)] if walked else []
+                groups[2:2] = [[None] * found] * 3  # every cell in the last form
+            else:
+                groups = [parts[k::_STRIDE] for k in range(1, _STRIDE)]
+            del parts
+            if found and not reader.add(*groups):
                 break
     return reader.sheet(tuple(merged))
 
@@ -159,16 +171,16 @@ class _Pieces:
         self.beyond: str | None = None
         self.too_many: str | None = None
 
-    def add(self, cells: list[tuple]) -> bool:
-        """Take a piece's cells; False once a limit is passed (the rest is not read)."""
-        table = np.empty((len(cells), len(cells[0])), dtype=object)
-        table[:] = cells
-        values, blank = self._values(table[:, 2], table[:, 3:])
-        keep = np.flatnonzero(values != None)  # noqa: E711 — elementwise
+    def add(self, letters: list, digits: list, *forms: list) -> bool:
+        """Take a piece's cells, as the regex's groups (None or b"" where a group is not
+        there); False once a limit is passed (the rest is not read)."""
+        values, blank = self._values(*forms)
+        held = values != None  # noqa: E711 — elementwise
+        keep = np.flatnonzero(held)
         if not len(keep):
             return True
-        letters, digits = table[keep, 0], table[keep, 1]
-        spelled = digits.astype("S")
+        held = held.tolist()
+        spelled = np.array(list(compress(digits, held)), dtype="S")
         # A new row starts wherever the address's digits change, as the cells come.
         starts = np.empty(len(keep), dtype=bool)
         starts[0] = spelled[0] != self.last_digits
@@ -183,13 +195,15 @@ class _Pieces:
             end = max(self.cell_limit - self.held, 0) + 1  # the cell past the limit is held
             self.too_many = "cells"
         if self.too_many:
-            i = end - 1 if self.too_many == "cells" else end
+            i = int(keep[end - 1 if self.too_many == "cells" else end])
             self.beyond = (letters[i] + digits[i]).decode("ascii")
         if not end:
             return False
         keep, starts = keep[:end], starts[:end]
         rows = _numbers(spelled[:end], 10, 48) - 1
-        columns = _numbers(letters[:end].astype("S"), 26, 64) - 1
+        column_of = {x: col_index(x) - 1 for x in set(letters)}
+        columns = np.fromiter(map(column_of.__getitem__, compress(letters, held)), dtype=np.int64,
+                              count=len(spelled))[:end]
         self.filled += int(starts.sum())
         self.held += end
         self.last_digits = spelled[end - 1]
@@ -208,30 +222,19 @@ class _Pieces:
             value_parts.append(values[at])
         return self.too_many is None
 
-    def _values(self, attrs: np.ndarray, bodies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each cell's value (None where it holds nothing) and whether it is blank text.
-        ``bodies`` are the regex's three forms: a lone <v>, a lone inline <t>, anything else
-        (the walk gives only the last)."""
-        n = len(attrs)
-        attr_codes, attr_uniques = _factorize(attrs)
-        kinds = np.array([_KIND_IDS.get(self._kind(a), _OTHER) for a in attr_uniques],
-                         dtype=np.int8)[attr_codes]
+    def _values(self, number: list, shared: list, inline: list, attrs: list,
+                body: list) -> tuple[np.ndarray, np.ndarray]:
+        """Each cell's value (None where it holds nothing) and whether it is blank text."""
+        n = len(body)
         values = np.full(n, None, dtype=object)
         blank = np.zeros(n, dtype=bool)
-        present = bodies[:, -1].astype(bool)
-        if bodies.shape[1] == 3:
-            v, t = bodies[:, 0], bodies[:, 1]
-            has_v, has_t = v.astype(bool), t.astype(bool)
-            present |= has_v | has_t
-            number = np.flatnonzero(has_v & (kinds == _NUMBER))
-            values[number] = list(map(float, v[number]))
-            shared = np.flatnonzero(has_v & (kinds == _SHARED))
-            self._by_distinct(values, blank, shared, v[shared], self._shared)
-            inline = np.flatnonzero(has_t & (kinds == _INLINE))
-            self._by_distinct(values, blank, inline, t[inline], self._inline)
-            present[number] = present[shared] = present[inline] = False
-        for i in np.flatnonzero(present).tolist():
-            value = _cell_value(self._kind(attrs[i]), _body(*bodies[i]), self.strings, self.texts)
+        if any(number):
+            at = np.fromiter(compress(range(n), number), dtype=np.int64)
+            values[at] = np.array(list(map(float, compress(number, number))), dtype=object)
+        self._by_distinct(values, blank, shared, self._shared)
+        self._by_distinct(values, blank, inline, self._inline)
+        for i in compress(range(n), body):
+            value = _cell_value(self._kind(attrs[i]), body[i], self.strings, self.texts)
             values[i] = value
             blank[i] = value.__class__ is str and not value.strip()
         return values, blank
@@ -256,15 +259,17 @@ class _Pieces:
         return text or None
 
     @staticmethod
-    def _by_distinct(values, blank, at, raw, decode) -> None:
-        if not len(at):
+    def _by_distinct(values, blank, raw: list, decode) -> None:
+        """Set the cells where ``raw`` has bytes to them, decoded once per distinct one."""
+        if not any(raw):
             return
-        codes, uniques = _factorize(raw)
-        decoded = [decode(u) for u in uniques]
-        table = np.empty(len(decoded), dtype=object)
-        table[:] = decoded
-        values[at] = table[codes]
-        blank[at] = np.array([v.__class__ is str and not v.strip() for v in decoded], dtype=bool)[codes]
+        at = np.fromiter(compress(range(len(raw)), raw), dtype=np.int64)
+        raw = list(compress(raw, raw))
+        decoded = {r: decode(r) for r in set(raw)}
+        values[at] = np.array(list(map(decoded.__getitem__, raw)), dtype=object)
+        if any(value.__class__ is str and not value.strip() for value in decoded.values()):
+            blank_of = {r: value.__class__ is str and not value.strip() for r, value in decoded.items()}
+            blank[at] = np.fromiter(map(blank_of.__getitem__, raw), dtype=bool, count=len(raw))
 
     def sheet(self, merged: tuple) -> SparseSheet:
         columns = {c: SparseColumn(np.concatenate(rows), np.concatenate(values))
@@ -273,14 +278,7 @@ class _Pieces:
         return SparseSheet(columns, self.last + 1, merged, self.beyond, self.too_many, nonblank)
 
 
-_NUMBER, _SHARED, _INLINE, _OTHER = range(4)
-_KIND_IDS = {b"n": _NUMBER, b"s": _SHARED, b"inlineStr": _INLINE}
-
-
-def _factorize(items: np.ndarray) -> tuple[np.ndarray, list]:
-    """Per item, the index of its distinct value; and the distinct values, in order."""
-    codes, uniques = pd.factorize(items)
-    return codes, list(uniques)
+_STRIDE = 8  # what re.split gives per cell: the text before it and its seven groups
 
 
 def _numbers(spelled: np.ndarray, base: int, zero: int) -> np.ndarray:
@@ -293,18 +291,6 @@ def _numbers(spelled: np.ndarray, base: int, zero: int) -> np.ndarray:
         place = places[:, k]
         out = np.where(place > 0, out * base + place - zero, out)
     return out
-
-
-def _body(*forms: bytes) -> bytes:
-    """A cell's body as written, from the regex's three forms (or the walk's one)."""
-    if len(forms) == 1:
-        return forms[0]
-    v, t, other = forms
-    if v:
-        return b"<v>" + v + b"</v>"
-    if t:
-        return b"<is><t>" + t + b"</t></is>"
-    return other
 
 
 def _cell_value(kind: bytes, body: bytes, strings: list[str], texts: dict[bytes, str]):
