@@ -351,12 +351,19 @@ class _LineParser:
 
     def _duplicates(self, lines: list[Line]) -> None:
         """Warn on each line identical to an earlier one in every field but its note."""
-        first = first_of_equal([list(map(attrgetter(f), lines)) for f in _SAME_FIELDS])
-        for i in np.flatnonzero(first != np.arange(len(lines))).tolist():
-            line = lines[i]
+        # Only lines whose amount comes twice can be equal (amounts are mostly distinct).
+        amounts = np.fromiter(map(attrgetter("amount"), lines), dtype=np.int64, count=len(lines))
+        _, which, counts = np.unique(amounts, return_inverse=True, return_counts=True)
+        maybe = np.flatnonzero(counts[which] > 1)
+        if not len(maybe):
+            return
+        twice = [lines[i] for i in maybe.tolist()]
+        first = first_of_equal([list(map(attrgetter(f), twice)) for f in _SAME_FIELDS])
+        for i in np.flatnonzero(first != np.arange(len(twice))).tolist():
+            line = twice[i]
             self._row_findings.setdefault(line.row - 1, []).append(warning(
                 "line-duplicate", self.sheet.name, cell_ref(line.row - 1, self.cols["金额"]),
-                f"第 {line.row} 行与第 {lines[first[i]].row} 行完全相同，是否重复录入？"
+                f"第 {line.row} 行与第 {twice[first[i]].row} 行完全相同，是否重复录入？"
                 "如确实是两笔，请在备注中说明。"))
 
     def _clean_code(self, name: str, dim: str, length: int):
