@@ -179,8 +179,10 @@ class _Pieces:
         keep = np.flatnonzero(held)
         if not len(keep):
             return True
-        held = held.tolist()
-        spelled = np.array(list(compress(digits, held)), dtype="S")
+        if len(keep) < len(digits):
+            held = held.tolist()
+            letters, digits = list(compress(letters, held)), list(compress(digits, held))
+        spelled = np.array(digits, dtype="S")
         # A new row starts wherever the address's digits change, as the cells come.
         starts = np.empty(len(keep), dtype=bool)
         starts[0] = spelled[0] != self.last_digits
@@ -195,15 +197,14 @@ class _Pieces:
             end = max(self.cell_limit - self.held, 0) + 1  # the cell past the limit is held
             self.too_many = "cells"
         if self.too_many:
-            i = int(keep[end - 1 if self.too_many == "cells" else end])
+            i = end - 1 if self.too_many == "cells" else end
             self.beyond = (letters[i] + digits[i]).decode("ascii")
         if not end:
             return False
         keep, starts = keep[:end], starts[:end]
         rows = _numbers(spelled[:end], 10, 48) - 1
         column_of = {x: col_index(x) - 1 for x in set(letters)}
-        columns = np.fromiter(map(column_of.__getitem__, compress(letters, held)), dtype=np.int64,
-                              count=len(spelled))[:end]
+        columns = np.fromiter(map(column_of.__getitem__, letters[:end]), dtype=np.int64, count=end)
         self.filled += int(starts.sum())
         self.held += end
         self.last_digits = spelled[end - 1]
