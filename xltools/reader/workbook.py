@@ -97,6 +97,7 @@ class Sheet:
         # first cell of each holds the value.
         self.merged = merged
         self._sparse = sparse
+        self._dense: dict[int, np.ndarray] = {}
 
     @property
     def rows(self) -> list[list[object]]:
@@ -117,7 +118,11 @@ class Sheet:
     def column(self, c: int) -> list[object]:
         """Column ``c`` as ``nrows`` values, None where blank."""
         if self._rows is None:
-            return self._sparse.dense(c)
+            # The line rules ask for a column more than once: made once, and read-only.
+            if c not in self._dense:
+                self._dense[c] = self._sparse.dense(c)
+                self._dense[c].flags.writeable = False
+            return self._dense[c]
         return [row[c] if c < len(row) else None for row in self._rows]
 
     def filled_rows(self) -> np.ndarray:
