@@ -889,3 +889,21 @@ def test_cli_valid_master_exits_0(tmp_path, make_master):
     assert "Traceback" not in r.stdout + r.stderr
     json.loads(out.read_text(encoding="utf-8"))
     assert p.read_bytes() == before
+
+
+def test_lines_built_column_by_column_are_the_lines_the_model_makes():
+    """reader/columns.new_lines sets the slots directly: the lines equal, hash and refuse
+    changes as Line(...) does, and the garbage collector is left as it was."""
+    import gc
+
+    from xltools.model import Line
+    from xltools.reader.columns import new_lines
+
+    fields = ([2, 3], ["甲", "乙"], ["2080101", "2010101"], ["30101", "30201"], ["人员经费", "项目支出"],
+              [None, "会议"], ["一般公共预算", "财政专户"], [100, 250], [None, "备注"])
+    made = new_lines(*fields)
+    assert made == list(map(Line, *fields))
+    assert {hash(line) for line in made} == {hash(line) for line in map(Line, *fields)}
+    with pytest.raises(AttributeError):
+        made[0].amount = 1
+    assert gc.isenabled()

@@ -94,3 +94,84 @@ def test_rows_are_counted_when_they_hold_something(tmp_path):
         assert read_sparse(zf, part, [], filled - 1).beyond == "C900000"
         capped = read_sparse(zf, part, [], None, None, 5)
         assert (capped.too_many, capped.beyond) == ("cells", "F1")  # the sixth cell holding something
+
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    '</Types>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+         '</Relationships>')
+_BOOK = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+         '<sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>')
+_BOOK_RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+              '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+              '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+              '</Relationships>')
+_STRINGS = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<si><t>行政运行</t></si><si><t xml:space="preserve">  </t></si><si><r><t>一般</t></r><r><t>公共预算</t></r></si>'
+            '<si><t/></si><si><t>A&amp;B</t><rPh><t>ア</t></rPh></si></sst>')
+# Every form a cell takes, with and without the style attribute, in the regex's bulk forms
+# and outside them; rows 6 and 7 hold only blanks and nothing.
+_FORMS = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>单位</t></is></c><c r="B1" s="1" t="inlineStr"><is><t>A&amp;B</t></is></c>'
+    '<c r="C1" t="s"><v>0</v></c><c r="D1" s="2" t="s"><v>4</v></c><c r="E1" t="s"><v>2</v></c></row>'
+    '<row r="2"><c r="A2"><v>2080101</v></c><c r="B2" s="3"><v>-0.5</v></c><c r="C2" t="n"><v>1E3</v></c>'
+    '<c r="D2" t="b"><v>1</v></c><c r="E2" s="1" t="b"><v>0</v></c><c r="F2" t="str"><f>A1</f><v>文本</v></c></row>'
+    '<row r="3"><c r="A3" t="inlineStr"><is><t xml:space="preserve"> 有空格 </t></is></c><c r="B3"><f>1+1</f><v>2</v></c>'
+    '<c r="C3" t="e"><v>#DIV/0!</v></c><c r="D3" t="s"><v>3</v></c><c r="E3" s="4"/><c r="F3"></c></row>'
+    '<row r="4"><c r="A4" t="inlineStr"><is><r><t>富</t></r><r><t>文本</t></r></is></c><c r="B4"><v></v></c>'
+    '<c r="D4" t="s"><v>1</v></c><c r="G4" t="inlineStr"><is><t>x</t></is></c></row>'
+    '<row r="6"><c r="A6" t="s"><v>1</v></c><c r="B6" t="inlineStr"><is><t xml:space="preserve">   </t></is></c></row>'
+    '<row r="7"><c r="A7" s="5"/></row>'
+    '<row r="9"><c r="AB9"><v>7</v></c><c r="C9" t="inlineStr"><is><t>单位</t></is></c></row>')
+
+
+def _forms_book(path) -> None:
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'<sheetData>{_FORMS}</sheetData><mergeCells count="1"><mergeCell ref="A4:B4"/></mergeCells></worksheet>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
+                           ("xl/workbook.xml", _BOOK), ("xl/_rels/workbook.xml.rels", _BOOK_RELS),
+                           ("xl/sharedStrings.xml", _STRINGS), ("xl/worksheets/sheet1.xml", sheet)):
+            z.writestr(name, text)
+
+
+def _read(path, streaming: bool, monkeypatch):
+    monkeypatch.setattr(wb, "CALAMINE_SHEET_BYTES", -1 if streaming else 8 * 1024 * 1024)
+    book = wb.open_workbook(str(path))
+    try:
+        sheet = book.sheet("表")
+        # Rows last: once a big sheet is turned into rows, the rest is read from them.
+        seen = (sheet.nrows, sheet.filled_rows().tolist(), list(sheet.column(2)),
+                _trimmed([sheet.row(r) for r in range(sheet.nrows + 1)]), sheet.merged,
+                book.formula_cells("表"))
+        return seen + (_trimmed(sheet.rows),)
+    finally:
+        book.close()
+
+
+def _trimmed(rows: list[list]) -> list[list]:
+    """Rows without their trailing blanks (calamine pads every row to the used width)."""
+    out = []
+    for row in rows:
+        row = list(row)
+        while row and row[-1] is None:
+            row.pop()
+        out.append(row)
+    return out
+
+
+def test_every_cell_form_reads_as_calamine_reads_it(tmp_path, monkeypatch):
+    """Numbers, shared and inline strings (rich, blank, escaped, with phonetics), booleans,
+    formula results, errors, empty and style-only cells: the streaming pass gives each the
+    value calamine gives, and the same blank rows."""
+    path = tmp_path / "forms.xlsx"
+    _forms_book(path)
+    assert _read(path, True, monkeypatch) == _read(path, False, monkeypatch)

@@ -20,7 +20,7 @@ from ..sources import EXPENSE_TYPES, resolve
 from ..tables.profiles import PROFILES, default_profile
 from .codecolumns import ECON, FUNC, code_layout, joined_code
 from .codenames import CodeNamer
-from .columns import cell_text as _text, clean_lines
+from .columns import cell_text as _text, clean_lines, distinct, first_of_equal, new_lines
 from .headers import (CHECK_COLUMNS, DICT_COLUMNS, LINE_COLUMNS, LINE_REQUIRED, TEMPLATE_SHEETS,
                       alias_map, find_columns, header_unit, normalise)
 from .workbook import Sheet, Workbook, cell_ref, col_letter, open_workbook
@@ -281,16 +281,7 @@ class _LineParser:
             return []
         self.merges = self._merged_cells()
         lines = self._lines()
-        seen: dict[tuple, int] = {}
-        for line in lines:
-            key = (line.unit, line.func, line.econ, line.type, line.project, line.source, line.amount)
-            if key in seen:
-                self._row_findings.setdefault(line.row - 1, []).append(warning(
-                    "line-duplicate", self.sheet.name, cell_ref(line.row - 1, cols["金额"]),
-                    f"第 {line.row} 行与第 {seen[key]} 行完全相同，是否重复录入？"
-                    "如确实是两笔，请在备注中说明。"))
-            else:
-                seen[key] = line.row
+        self._duplicates(lines)
         for r in sorted(self._row_findings):
             self.p.findings.extend(self._row_findings[r])
         # calamine's range ends at the last cell with a value: rows below made only of
@@ -351,12 +342,29 @@ class _LineParser:
             if len(self.p.findings) > start:
                 self._row_findings[r] = self.p.findings[start:]
                 del self.p.findings[start:]
-        bulk = map(Line, (clean.rows + 1).tolist(), clean.unit.tolist(), clean.func.tolist(),
-                   clean.econ.tolist(), clean.type.tolist(), clean.project.tolist(),
-                   clean.source.tolist(), clean.amount.tolist(), clean.note.tolist())
+        bulk = new_lines((clean.rows + 1).tolist(), clean.unit.tolist(), clean.func.tolist(),
+                         clean.econ.tolist(), clean.type.tolist(), clean.project.tolist(),
+                         clean.source.tolist(), clean.amount.tolist(), clean.note.tolist())
         if not parsed:
-            return list(bulk)
+            return bulk
         return sorted([*bulk, *parsed.values()], key=attrgetter("row"))
+
+    def _duplicates(self, lines: list[Line]) -> None:
+        """Warn on each line identical to an earlier one in every field but its note."""
+        # Only lines whose amount comes twice can be equal (amounts are mostly distinct).
+        amounts = np.fromiter(map(attrgetter("amount"), lines), dtype=np.int64, count=len(lines))
+        _, which, counts = np.unique(amounts, return_inverse=True, return_counts=True)
+        maybe = np.flatnonzero(counts[which] > 1)
+        if not len(maybe):
+            return
+        twice = [lines[i] for i in maybe.tolist()]
+        first = first_of_equal([list(map(attrgetter(f), twice)) for f in _SAME_FIELDS])
+        for i in np.flatnonzero(first != np.arange(len(twice))).tolist():
+            line = twice[i]
+            self._row_findings.setdefault(line.row - 1, []).append(warning(
+                "line-duplicate", self.sheet.name, cell_ref(line.row - 1, self.cols["金额"]),
+                f"第 {line.row} 行与第 {twice[first[i]].row} 行完全相同，是否重复录入？"
+                "如确实是两笔，请在备注中说明。"))
 
     def _clean_code(self, name: str, dim: str, length: int):
         """The bulk path's code rule: a cell's code when the per-row rules (``_code`` and the
@@ -415,7 +423,7 @@ class _LineParser:
         written: dict[str, str] = {}
         if named is None:
             # Only the code cells can carry a name: each distinct spelling once, in row order.
-            for value in dict.fromkeys(v for v in codes[1:] if v is not None):
+            for value in distinct(codes[1:]):
                 parsed = parse_code(value)
                 if parsed is not None and parsed.name:
                     written.setdefault(parsed.code, parsed.name)
@@ -606,6 +614,8 @@ MAX_FEN = 10 ** 13 * 100
 
 _NO_VALUE = ("公式没有计算结果（文件未经 Excel/WPS 计算保存）。"
              "请在 Excel 或 WPS 中打开底稿，按 F9 重算后保存。")
+
+_SAME_FIELDS = ("unit", "func", "econ", "type", "project", "source", "amount")
 
 _RULE_PREFIX = {"功能分类科目": "func-code", "经济分类科目": "econ-code", "支出类型": "type",
                 "资金来源": "source", "金额": "amount"}

@@ -16,7 +16,6 @@ import posixpath
 import re
 import zipfile
 import zlib
-from bisect import bisect_left
 from functools import cached_property
 
 import numpy as np
@@ -98,6 +97,7 @@ class Sheet:
         # first cell of each holds the value.
         self.merged = merged
         self._sparse = sparse
+        self._dense: dict[int, np.ndarray] = {}
 
     @property
     def rows(self) -> list[list[object]]:
@@ -113,20 +113,16 @@ class Sheet:
         """Row ``r`` alone (a big sheet is not turned into rows for it)."""
         if self._rows is not None:
             return self._rows[r] if r < len(self._rows) else []
-        found = {}
-        for c, column in self._sparse.columns.items():
-            i = bisect_left(column.rows, r)
-            if i < len(column.rows) and column.rows[i] == r:
-                found[c] = column.values[i]
-        out = [None] * (max(found) + 1 if found else 0)
-        for c, v in found.items():
-            out[c] = v
-        return out
+        return self._sparse.row(r)
 
     def column(self, c: int) -> list[object]:
         """Column ``c`` as ``nrows`` values, None where blank."""
         if self._rows is None:
-            return self._sparse.dense(c)
+            # The line rules ask for a column more than once: made once, and read-only.
+            if c not in self._dense:
+                self._dense[c] = self._sparse.dense(c)
+                self._dense[c].flags.writeable = False
+            return self._dense[c]
         return [row[c] if c < len(row) else None for row in self._rows]
 
     def filled_rows(self) -> np.ndarray:
