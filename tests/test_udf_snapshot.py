@@ -53,9 +53,9 @@ def builds(monkeypatch) -> list:
     built = []
     real = index_module.LinesIndex.build.__func__
 
-    def counting(cls, master):
+    def counting(cls, master, previous=None):
         built.append(master)
-        return real(cls, master)
+        return real(cls, master, previous)
 
     monkeypatch.setattr(index_module.LinesIndex, "build", classmethod(counting))
     return built
@@ -220,3 +220,18 @@ def test_benchmark_reads_once_and_sees_the_edit(tmp_path: Path):
             assert figures[mode][step]["reads_per_sheet"] == 1, (mode, step)
             assert figures[mode][step]["reads"] == 3, (mode, step)  # 基本信息, 收支明细, 科目字典
         assert figures[mode]["edit"]["changed"] > 0 and figures[mode]["other"]["changed"] == 0
+
+
+def test_an_amount_edit_keeps_the_figures_layout_and_rounds_anew(tmp_path: Path, clock: Clock):
+    """After an edit of amounts only, the index takes over the tables' layout (which figure
+    sums which lines) and redoes the rounding: the same tables as a build from scratch."""
+    book = book_copy(tmp_path, FIXTURES[-1])
+    recalculate(book, "7:1")
+    before = udfs._lines(book.cell(), "7:1")
+    ref = amount_ref(book, "20801")
+    book.edit("收支明细", ref, book.value("收支明细", ref) + 100.0)
+    recalculate(book, "7:2")
+    after = udfs._lines(book.cell(), "7:2")
+    assert after is not before and after.tables.layout is before.tables.layout
+    assert tables_dict(after.tables) == tables_dict(build_tables(after.master))
+    assert total(tables_dict(after.tables)["tables"]) == round(total(tables_dict(before.tables)["tables"]) + 100, 2)

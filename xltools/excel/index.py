@@ -22,6 +22,7 @@ Query results are memoised on the index, so a repeated formula is a lookup.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
@@ -33,6 +34,9 @@ from ..tables import build_tables
 from ..tables.engine import TableSet
 from .book import BookSheets, BookValues, label
 from .filters import FilterError, Query
+
+# Sorts after every code that starts with a given prefix (codes are digits).
+_AFTER_EVERY_DIGIT = "\uffff"
 
 # Seconds between two calls of one recalculation: Excel calls the formulas back to back
 # (milliseconds apart), a person takes longer than this between two edits.
@@ -47,13 +51,17 @@ class LinesIndex:
     errors: list[Finding]
     tables: TableSet | None
     _sums: dict[Query, int] = field(default_factory=dict, repr=False)
-    _by_func: dict[str, list[tuple[object, int]]] | None = field(default=None, repr=False)
+    _by_func: tuple[list[str], list[tuple[object, int]]] | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, master: Master) -> "LinesIndex":
+    def build(cls, master: Master, previous: "LinesIndex | None" = None) -> "LinesIndex":
+        """``previous``: the index of the same workbook before an edit.  After an edit of
+        amounts only, its figures' layout is taken over and just the rounding redone."""
         errors = [f for f in master.findings if f.severity is Severity.ERROR]
-        ts = build_tables(master) if master.info is not None and not errors else None
-        return cls(master, errors, ts)
+        if master.info is None or errors:
+            return cls(master, errors, None)
+        layout = previous.tables.layout if previous is not None and previous.tables else None
+        return cls(master, errors, build_tables(master, reuse=layout))
 
     def total(self, query: Query) -> int:
         """The sum of the rounded lines ``query`` selects, in 百元 (0.01 万元): every table
@@ -66,16 +74,12 @@ class LinesIndex:
     def _atoms_under(self, func: str) -> list[tuple[object, int]]:
         """The rounded atoms whose 功能分类 starts with ``func`` (a 类, 款 or 项, or "" for all):
         after an edit every formula asks anew, and scanning all atoms for each was most of
-        the recalculation."""
+        the recalculation.  Sorted by 功能分类, the atoms under a code are one run."""
         if self._by_func is None:
-            groups: dict[str, list[tuple[object, int]]] = {}
-            for atom, r in zip(self.tables.atoms, self.tables.rounded):
-                for prefix in {atom.func[:n] for n in (0, 3, 5, 7)}:
-                    groups.setdefault(prefix, []).append((atom, r))
-            self._by_func = groups
-        if len(func) not in (0, 3, 5, 7):  # parse_func allows no other length; stay exact anyway
-            return list(zip(self.tables.atoms, self.tables.rounded))
-        return self._by_func.get(func, [])
+            pairs = sorted(zip(self.tables.atoms, self.tables.rounded), key=lambda p: p[0].func)
+            self._by_func = ([atom.func for atom, _ in pairs], pairs)
+        funcs, pairs = self._by_func
+        return pairs[bisect_left(funcs, func):bisect_left(funcs, func + _AFTER_EVERY_DIGIT)]
 
     def _check_codes(self, query: Query) -> None:
         if query.func and query.func not in self.master.func_names:
@@ -107,9 +111,10 @@ class IndexCache:
         self._size, self._gap, self._clock = size, gap, clock
         self._books: OrderedDict[tuple, _BookState] = OrderedDict()
 
-    def get(self, book, purpose: str, only: tuple[str, ...] | None, build: Callable[[Master], object],
-            stamp: object = None):
-        """The index of ``book``'s sheets ``only`` (None: every sheet), built with ``build``.
+    def get(self, book, purpose: str, only: tuple[str, ...] | None,
+            build: Callable[[Master, object], object], stamp: object = None):
+        """The index of ``book``'s sheets ``only`` (None: every sheet), built with
+        ``build(master, the index built before for this purpose or None)``.
 
         Within a burst (same ``stamp``, within the gap of the previous call) nothing is read;
         otherwise the sheets are read once and the index rebuilt only if their values changed.
@@ -140,7 +145,7 @@ class IndexCache:
         built = state.built.get(purpose)
         if built is not None and built[0] == snapshot:
             return built[1]
-        index = build(read_master_from_sheets(name, sheets))
+        index = build(read_master_from_sheets(name, sheets), built[1] if built else None)
         state.built[purpose] = (snapshot, index)
         return index
 
