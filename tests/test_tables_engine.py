@@ -56,7 +56,7 @@ def test_an_edit_of_a_code_or_a_name_builds_the_layout_anew(master):
 
 def test_atoms_are_made_only_when_asked_for_and_match_one_by_one(master):
     table = make_atoms(master.lines)
-    singles = [table.atom(i) for i in range(len(table))]
+    singles = table.atoms_at(np.arange(len(table)))
     assert "atoms" not in table.__dict__
     assert singles == table.atoms
     assert sum(a.amount for a in singles) == sum(ln.amount for ln in master.lines)

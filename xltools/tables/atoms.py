@@ -46,6 +46,9 @@ class AtomTable:
     codes: dict[str, np.ndarray]
     uniques: dict[str, list]
     amount: np.ndarray
+    # per line, in the lines' order, the codes of "unit" and "project" (a basic line's too):
+    # the order units and projects are printed in is that of their first line
+    line_codes: dict[str, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.amount)
@@ -55,12 +58,23 @@ class AtomTable:
         columns = (_values(self.uniques[k], self.codes[k]).tolist() for k in FIELDS)
         return list(map(Atom._make, zip(*columns, self.amount.tolist())))
 
-    def atom(self, i: int) -> Atom:
-        """Atom ``i`` alone, without making them all (the engine needs a few thousand)."""
+    def atoms_at(self, indices: np.ndarray) -> list[Atom]:
+        """The atoms ``indices``, without making them all (the engine needs a few thousand)."""
         if "atoms" in self.__dict__:
-            return self.atoms[i]
-        fields = (self.uniques[k][c] if (c := int(self.codes[k][i])) >= 0 else None for k in FIELDS)
-        return Atom(*fields, int(self.amount[i]))
+            return [self.atoms[i] for i in indices.tolist()]
+        columns = (_values(self.uniques[k], self.codes[k][indices]).tolist() for k in FIELDS)
+        return list(map(Atom._make, zip(*columns, self.amount[indices].tolist())))
+
+    def first_seen(self, names: tuple[str, ...]) -> dict:
+        """(value of each of ``names``) → rank of the combination's first line (None
+        counts as a value; a name given as None stands for None on every line)."""
+        codes = [self.line_codes[k] if k else np.full(len(self.line_codes["unit"]), -1)
+                 for k in names]
+        _, first = np.unique(_combined(codes), return_index=True)
+        first.sort()
+        values = [_values(self.uniques[k], c[first]).tolist() if k else [None] * len(first)
+                  for k, c in zip(names, codes)]
+        return {key: rank for rank, key in enumerate(zip(*values))}
 
     def ranks(self, name: str, fill=None, rank=None) -> np.ndarray:
         """Each atom's rank of its ``name`` among that field's values in sorted order (None:
@@ -140,6 +154,7 @@ def make_atoms(lines) -> AtomTable:
         c, u = pd.factorize(arr)
         codes[name] = c.astype(np.int64)
         uniques[name] = list(u)
+    line_codes = {"unit": codes["unit"], "project": codes["project"]}
     # a basic line's project is ignored (the reader warns)
     project_type = [i for i, u in enumerate(uniques["type"]) if u == PROJECT_TYPE]
     basic = codes["type"] != project_type[0] if project_type else np.ones(n, bool)
@@ -153,7 +168,7 @@ def make_atoms(lines) -> AtomTable:
     first = by_atom[starts]  # each atom's first line
     sums = np.add.reduceat(amount[by_atom], starts) if count else np.zeros(0, np.int64)
     return AtomTable({name: codes[name][first] for name in FIELDS}, uniques,
-                     sums.astype(np.int64))
+                     sums.astype(np.int64), line_codes)
 
 
 def _values(uniques: list, codes: np.ndarray) -> np.ndarray:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
 
 from ..findings import Finding, info
 from ..model import Master
@@ -115,12 +114,9 @@ def _layout(master: Master, table: AtomTable, reuse: Layout | None) -> Layout:
     profile: Profile = PROFILES[info_.profile]
     has_carry = bool((table.where("source", lambda s: s.startswith("上年结转"))
                       & (table.amount != 0)).any())
-    units = _column(ln.unit for ln in master.lines)
-    projects = _column(ln.project for ln in master.lines)
-    shown_under = units if info_.kind == "部门" else np.full(len(units), None, dtype=object)
-    unit_order = _first_seen(units)
+    unit_order = {unit: rank for (unit,), rank in table.first_seen(("unit",)).items()}
     # keyed by the unit a row is shown under: a 单位 shows every project under None
-    project_order = _first_seen_pairs(shown_under, projects)
+    project_order = table.first_seen(("unit" if info_.kind == "部门" else None, "project"))
     key = (info_, has_carry, master.func_names, master.econ_names, unit_order, project_order,
            tuple(tuple(table.uniques[name]) for name in FIELDS),
            np.stack([table.codes[name] for name in FIELDS]).tobytes())
@@ -170,18 +166,21 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context
     pair_row: list[int] = []  # per (group, k): the row of the group's k-th row key
     pair_k: list[int] = []
     counts: list[int] = []
-    for a in picked[first].tolist():
-        row_keys = sec.rows.keys(table.atom(a), ctx)
+    for atom in table.atoms_at(picked[first]):
+        row_keys = sec.rows.keys(atom, ctx)
         counts.append(len(row_keys))
         for k, rk in enumerate(row_keys):
             pair_row.append(row_of.setdefault(rk, len(row_of)))
             pair_k.append(k)
     n_keys = np.array(counts, np.int64)
     pair_start = np.cumsum(n_keys) - n_keys
-    rows_arr, k_arr = np.array(pair_row, np.int64), np.array(pair_k, np.int64)
     n_cols = len(sec.columns)
+    bound = len(row_of) * n_cols
+    # cell = row × columns + column; int32 and int16 halve a million-line master's entries
+    cell_of_pair = np.array(pair_row, np.int32 if bound < 2**31 else np.int64) * n_cols
+    k_of_pair = np.array(pair_k, np.int16 if max(counts) < 2**15 else np.int64)
 
-    atom_parts, cell_parts, pair_parts = [], [], []
+    atom_parts, cell_parts, k_parts = [], [], []
     for j, col in enumerate(sec.columns):
         inside = table.mask(col.select)[picked]
         atoms, g = picked[inside], group[inside]
@@ -189,17 +188,21 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context
         # entry e of an atom: its group's pairs, one after another
         pair = np.repeat(pair_start[g] - (np.cumsum(reps) - reps), reps) + np.arange(int(reps.sum()))
         atom_parts.append(np.repeat(atoms.astype(np.int32), reps))
-        cell_parts.append(rows_arr[pair] * n_cols + j)
-        pair_parts.append(pair)
-    atom, cell, pair = (np.concatenate(p) for p in (atom_parts, cell_parts, pair_parts))
+        cell_parts.append(cell_of_pair[pair] + j)
+        k_parts.append(k_of_pair[pair])
+        del pair
+    atom, cell, k = (np.concatenate(p) for p in (atom_parts, cell_parts, k_parts))
+    del atom_parts, cell_parts, k_parts
     # Stable by cell: within a cell (one column) the entries stay by atom, then row key.
-    by_cell = _stable_order(cell, len(row_of) * n_cols)
-    sizes = np.bincount(cell, minlength=len(row_of) * n_cols)
+    by_cell = _stable_order(cell, bound)
+    sizes = np.bincount(cell, minlength=bound)
+    del cell
     ids = np.flatnonzero(sizes)
     sizes = sizes[ids]
     starts = np.cumsum(sizes) - sizes
     head = by_cell[starts]  # each cell's first entry: its smallest atom, then row key
-    seq = np.lexsort((ids % n_cols, k_arr[pair[head]], atom[head]))
+    seq = np.lexsort((ids % n_cols, k[head], atom[head]))
+    del k
     # the cells' runs laid out again in that order
     take = np.repeat(starts[seq] - (np.cumsum(sizes[seq]) - sizes[seq]), sizes[seq]) \
         + np.arange(len(atom))
@@ -230,34 +233,6 @@ def _atom_order(table: AtomTable) -> np.ndarray:
     return np.lexsort((project, unit, econ, type_, rank, func)).astype(np.int64)
 
 
-def _column(values) -> np.ndarray:
-    values = list(values)
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
-def _none(u):
-    return None if u is None or (isinstance(u, float) and u != u) else u
-
-
-def _first_seen(values: np.ndarray) -> dict:
-    """value → rank of its first appearance."""
-    _, uniques = pd.factorize(values, use_na_sentinel=False)
-    return {_none(u): i for i, u in enumerate(uniques.tolist())}
-
-
-def _first_seen_pairs(a: np.ndarray, b: np.ndarray) -> dict:
-    """(a, b) → rank of the pair's first appearance."""
-    ca, ua = pd.factorize(a, use_na_sentinel=False)
-    cb, ub = pd.factorize(b, use_na_sentinel=False)
-    keys = ca.astype(np.int64) * (len(ub) + 1) + cb
-    _, first = np.unique(keys, return_index=True)
-    first.sort()
-    ua, ub = [_none(u) for u in ua], [_none(u) for u in ub]
-    return {(ua[ca[i]], ub[cb[i]]): rank for rank, i in enumerate(first.tolist())}
-
-
 def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> TableResult:
     """Lay out the rows of each section; ``by_section`` holds the non-zero cell values."""
     sections = []
@@ -267,7 +242,8 @@ def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> Tabl
         cells = by_section.get((spec.key, sec.name), {})
         rows = []
         for row in sec.rows.layout(set(cells), ctx):
-            vals = {col: cells[row.key][col] for col in col_keys if col in cells.get(row.key, {})}
+            got = cells.get(row.key)
+            vals = {col: got[col] for col in col_keys if col in got} if got else {}
             any_value = any_value or bool(vals)
             rows.append((row, vals))
         sections.append(SectionResult(sec.name, col_keys, tuple(c.label for c in sec.columns),
