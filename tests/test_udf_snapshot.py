@@ -235,3 +235,20 @@ def test_an_amount_edit_keeps_the_figures_layout_and_rounds_anew(tmp_path: Path,
     assert after is not before and after.tables.layout is before.tables.layout
     assert tables_dict(after.tables) == tables_dict(build_tables(after.master))
     assert total(tables_dict(after.tables)["tables"]) == round(total(tables_dict(before.tables)["tables"]) + 100, 2)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.name for p in FIXTURES])
+def test_every_query_sums_exactly_the_atoms_it_matches(fixture: Path):
+    from xltools.excel.filters import Query
+
+    index = index_module.LinesIndex.build(read_master(str(fixture / "master.xlsx")))
+    pairs = list(zip(index.tables.atoms, index.tables.rounded))
+    funcs = {""} | {a.func[:n] for a, _ in pairs for n in (3, 5, 7)}
+    filters = [Query(""), Query("", frozenset({"一般公共预算"}), frozenset({"人员经费", "公用经费"})),
+               Query("", types=frozenset({"项目支出"}), econ=("302", "30101")),
+               Query("", sources=frozenset({"没有的来源"}))]
+    for func in sorted(funcs):
+        for f in filters:
+            query = Query(func, f.sources, f.types, f.econ)
+            expected = sum(r for atom, r in pairs if query.matches(atom))
+            assert index.total(query) == expected, query
