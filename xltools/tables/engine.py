@@ -161,7 +161,8 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context
     if not len(picked):
         return [], np.zeros(0, np.int64), np.zeros(0, np.int32)
     group = table.group_ids(sec.rows.depends, picked)
-    _, first = np.unique(group, return_index=True)
+    # groups are numbered by first appearance: a group's first atom is where a new number shows
+    first = np.flatnonzero(group > np.maximum.accumulate(np.concatenate(([-1], group[:-1]))))
     row_of: dict[tuple, int] = {}
     pair_row: list[int] = []  # per (group, k): the row of the group's k-th row key
     pair_k: list[int] = []
