@@ -3,9 +3,12 @@
 The lines are grouped into atoms (lines no table can tell apart, atoms.py) and every
 figure gets the integer array of the atoms it adds up: per section, atoms are selected by
 column masks and grouped by the fields its row scheme looks at, so the scheme is asked
-once per distinct combination, not once per atom.  Rounding then picks each atom's whole number of 百元 (see
-rounding.py) and every cell becomes an exact integer sum — so every identity of tables.md
-holds by construction, in every table and across tables.
+once per distinct combination, not once per atom; the memberships are then laid out with
+numpy as one compressed sparse array (figure → atoms) for the whole disclosure.  Rounding
+then picks each atom's whole number of 百元 (see rounding.py) and every cell becomes an
+exact integer sum — so every identity of tables.md holds by construction, in every table
+and across tables.  All of this but the rounding and the sums depends on the lines' fields,
+not their amounts (``Layout``): a rebuild after an edit of amounts takes it over.
 """
 
 from __future__ import annotations
