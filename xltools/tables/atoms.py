@@ -48,7 +48,7 @@ class AtomTable:
     amount: np.ndarray
     # per line, in the lines' order, the codes of "unit" and "project" (a basic line's too):
     # the order units and projects are printed in is that of their first line
-    line_codes: dict[str, np.ndarray] | None = None
+    line_codes: dict[str, np.ndarray]
 
     def __len__(self) -> int:
         return len(self.amount)
