@@ -116,7 +116,8 @@ def test_master_with_no_exact_rounding_reports_the_figure():
     deviation = [f for f in ts.findings if f.rule == "rounding-deviation"]
     assert deviation and all(f.severity.name == "INFO" for f in deviation)
     f = deviation[0]
-    assert "“总计”" in f.message and "0.02 万元" in f.message
+    assert "“总计”行“项目支出”列" in f.message and "舍位后为 0.02 万元" in f.message
+    assert "与精确值 0.01 万元相差 0.01 万元" in f.message and f.expected == "0.010000"
     assert "无法再接近精确值" in f.message and "不是底稿错误" in f.message
     assert f.actual == "0.02"
 
@@ -133,7 +134,10 @@ def _engine_input(monkeypatch):
     monkeypatch.setattr(engine, "controlled_round", capture)
     build_tables(_master_where_local_search_falls_short()[1])
     monkeypatch.undo()
-    return seen["exact"], seen["cells"], seen["order"]
+    layout = seen["cells"]  # the engine's figures as CSR: here as one list per figure
+    cells = [layout.indices[a:b].tolist()
+             for a, b in zip(layout.indptr[:-1].tolist(), layout.indptr[1:].tolist())]
+    return seen["exact"], cells, seen["order"]
 
 
 def test_numpy_inputs_give_the_same_rounding_as_lists(monkeypatch):

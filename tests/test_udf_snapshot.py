@@ -53,9 +53,9 @@ def builds(monkeypatch) -> list:
     built = []
     real = index_module.LinesIndex.build.__func__
 
-    def counting(cls, master):
+    def counting(cls, master, previous=None):
         built.append(master)
-        return real(cls, master)
+        return real(cls, master, previous)
 
     monkeypatch.setattr(index_module.LinesIndex, "build", classmethod(counting))
     return built
@@ -220,3 +220,35 @@ def test_benchmark_reads_once_and_sees_the_edit(tmp_path: Path):
             assert figures[mode][step]["reads_per_sheet"] == 1, (mode, step)
             assert figures[mode][step]["reads"] == 3, (mode, step)  # 基本信息, 收支明细, 科目字典
         assert figures[mode]["edit"]["changed"] > 0 and figures[mode]["other"]["changed"] == 0
+
+
+def test_an_amount_edit_keeps_the_figures_layout_and_rounds_anew(tmp_path: Path, clock: Clock):
+    """After an edit of amounts only, the index takes over the tables' layout (which figure
+    sums which lines) and redoes the rounding: the same tables as a build from scratch."""
+    book = book_copy(tmp_path, FIXTURES[-1])
+    recalculate(book, "7:1")
+    before = udfs._lines(book.cell(), "7:1")
+    ref = amount_ref(book, "20801")
+    book.edit("收支明细", ref, book.value("收支明细", ref) + 100.0)
+    recalculate(book, "7:2")
+    after = udfs._lines(book.cell(), "7:2")
+    assert after is not before and after.tables.layout is before.tables.layout
+    assert tables_dict(after.tables) == tables_dict(build_tables(after.master))
+    assert total(tables_dict(after.tables)["tables"]) == round(total(tables_dict(before.tables)["tables"]) + 100, 2)
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.name for p in FIXTURES])
+def test_every_query_sums_exactly_the_atoms_it_matches(fixture: Path):
+    from xltools.excel.filters import Query
+
+    index = index_module.LinesIndex.build(read_master(str(fixture / "master.xlsx")))
+    pairs = list(zip(index.tables.atoms, index.tables.rounded))
+    funcs = {""} | {a.func[:n] for a, _ in pairs for n in (3, 5, 7)}
+    filters = [Query(""), Query("", frozenset({"一般公共预算"}), frozenset({"人员经费", "公用经费"})),
+               Query("", types=frozenset({"项目支出"}), econ=("302", "30101")),
+               Query("", sources=frozenset({"没有的来源"}))]
+    for func in sorted(funcs):
+        for f in filters:
+            query = Query(func, f.sources, f.types, f.econ)
+            expected = sum(r for atom, r in pairs if query.matches(atom))
+            assert index.total(query) == expected, query

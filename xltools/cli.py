@@ -17,14 +17,10 @@ import click
 
 from . import __version__
 from .atomic import OutputError, write_text
-from . import pipeline
 from .findings import Severity, summary
-from .office import OfficeError, find_soffice
-from .writers.publication_styles import TemplateError
 from .reader import ReadError, read_master
 from .tables import build_tables
 from .writers.tables_json import dumps
-from .writers.template import write_template
 from .excel.cli import addin
 from .codes_cli import codes
 
@@ -65,6 +61,11 @@ def build_outputs(master_path: str, outdir: str, force: bool, pdf: bool = False,
     ``parallel``: write the outputs in two processes (pipeline.write_outputs).
 
     Raises Failure when the master has errors (nothing is written then)."""
+    # Imported here: the writers take longer to import than `tables` takes on a small master.
+    from . import pipeline
+    from .office import OfficeError, find_soffice
+    from .writers.publication_styles import TemplateError
+
     if pdf and find_soffice() is None:
         raise Failure("--pdf 需要 LibreOffice，但本机没有找到（soffice）。请安装 LibreOffice，"
                       "或去掉 --pdf 只生成 Excel 和 Word 文件。", EXIT_UNREADABLE)
@@ -177,6 +178,8 @@ def _text_tables(ts) -> str:
               type=click.Path(dir_okay=False), help="模板保存位置")
 def template(output: str) -> None:
     """生成空白预算底稿模板。"""
+    from .writers.template import write_template
+
     write_template(output)
     click.echo(f"已生成空白底稿：{output}")
 

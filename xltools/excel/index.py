@@ -22,9 +22,12 @@ Query results are memoised on the index, so a repeated formula is a lookup.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
+
+import numpy as np
 
 from ..findings import Finding, Severity
 from ..model import Master
@@ -34,9 +37,47 @@ from ..tables.engine import TableSet
 from .book import BookSheets, BookValues, label
 from .filters import FilterError, Query
 
+# Sorts after every code that starts with a given prefix (codes are digits).
+_AFTER_EVERY_DIGIT = "\uffff"
+
 # Seconds between two calls of one recalculation: Excel calls the formulas back to back
 # (milliseconds apart), a person takes longer than this between two edits.
 BURST_GAP = 0.25
+
+
+class _ByFunc:
+    """The rounded atoms sorted by 功能分类, each field a code into its few distinct values:
+    the atoms under a code are one run (bisection), and a query's filters are decided once
+    per distinct value, not once per atom.  After every edit each formula asks anew, and
+    scanning atom objects was most of the recalculation."""
+
+    def __init__(self, atoms, rounded, like: "_ByFunc | None" = None):
+        if like is None:
+            self.order = np.array(sorted(range(len(atoms)), key=lambda i: atoms[i].func), np.int64)
+            self.funcs = [atoms[i].func for i in self.order.tolist()]
+            self.fields = {name: _codes([getattr(atoms[i], name) for i in self.order.tolist()])
+                           for name in ("source", "type", "econ")}
+        else:  # the same atoms (an edit of amounts only): their arrangement holds
+            self.order, self.funcs, self.fields = like.order, like.funcs, like.fields
+        self.rounded = np.asarray(rounded, np.int64)[self.order]
+
+    def total(self, query: Query) -> int:
+        lo = bisect_left(self.funcs, query.func)
+        hi = bisect_left(self.funcs, query.func + _AFTER_EVERY_DIGIT)
+        ok = np.ones(hi - lo, bool)
+        for name, test in (("source", None if query.sources is None else query.sources.__contains__),
+                           ("type", None if query.types is None else query.types.__contains__),
+                           ("econ", None if query.econ is None else lambda u: u.startswith(query.econ))):
+            if test is not None:
+                codes, uniques = self.fields[name]
+                ok &= np.array([bool(test(u)) for u in uniques], bool)[codes[lo:hi]]
+        return int(self.rounded[lo:hi][ok].sum())
+
+
+def _codes(values: list) -> tuple[np.ndarray, list]:
+    seen: dict = {}
+    codes = np.fromiter((seen.setdefault(v, len(seen)) for v in values), np.int64, len(values))
+    return codes, list(seen)
 
 
 @dataclass
@@ -47,35 +88,30 @@ class LinesIndex:
     errors: list[Finding]
     tables: TableSet | None
     _sums: dict[Query, int] = field(default_factory=dict, repr=False)
-    _by_func: dict[str, list[tuple[object, int]]] | None = field(default=None, repr=False)
+    _by_func: _ByFunc | None = field(default=None, repr=False)
+    _like: _ByFunc | None = field(default=None, repr=False)  # the same atoms' before an edit
 
     @classmethod
-    def build(cls, master: Master) -> "LinesIndex":
+    def build(cls, master: Master, previous: "LinesIndex | None" = None) -> "LinesIndex":
+        """``previous``: the index of the same workbook before an edit.  After an edit of
+        amounts only, its figures' layout is taken over and just the rounding redone."""
         errors = [f for f in master.findings if f.severity is Severity.ERROR]
-        ts = build_tables(master) if master.info is not None and not errors else None
-        return cls(master, errors, ts)
+        if master.info is None or errors:
+            return cls(master, errors, None)
+        layout = previous.tables.layout if previous is not None and previous.tables else None
+        ts = build_tables(master, reuse=layout)
+        same_atoms = previous is not None and ts.layout is layout
+        return cls(master, errors, ts, _like=(previous._by_func or previous._like) if same_atoms else None)
 
     def total(self, query: Query) -> int:
         """The sum of the rounded lines ``query`` selects, in 百元 (0.01 万元): every table
         figure is such a sum, so a query shaped like a table cell returns that figure."""
         if query not in self._sums:
             self._check_codes(query)
-            self._sums[query] = sum(r for atom, r in self._atoms_under(query.func) if query.matches(atom))
+            if self._by_func is None:
+                self._by_func = _ByFunc(self.tables.atoms, self.tables.rounded, self._like)
+            self._sums[query] = self._by_func.total(query)
         return self._sums[query]
-
-    def _atoms_under(self, func: str) -> list[tuple[object, int]]:
-        """The rounded atoms whose 功能分类 starts with ``func`` (a 类, 款 or 项, or "" for all):
-        after an edit every formula asks anew, and scanning all atoms for each was most of
-        the recalculation."""
-        if self._by_func is None:
-            groups: dict[str, list[tuple[object, int]]] = {}
-            for atom, r in zip(self.tables.atoms, self.tables.rounded):
-                for prefix in {atom.func[:n] for n in (0, 3, 5, 7)}:
-                    groups.setdefault(prefix, []).append((atom, r))
-            self._by_func = groups
-        if len(func) not in (0, 3, 5, 7):  # parse_func allows no other length; stay exact anyway
-            return list(zip(self.tables.atoms, self.tables.rounded))
-        return self._by_func.get(func, [])
 
     def _check_codes(self, query: Query) -> None:
         if query.func and query.func not in self.master.func_names:
@@ -107,9 +143,10 @@ class IndexCache:
         self._size, self._gap, self._clock = size, gap, clock
         self._books: OrderedDict[tuple, _BookState] = OrderedDict()
 
-    def get(self, book, purpose: str, only: tuple[str, ...] | None, build: Callable[[Master], object],
-            stamp: object = None):
-        """The index of ``book``'s sheets ``only`` (None: every sheet), built with ``build``.
+    def get(self, book, purpose: str, only: tuple[str, ...] | None,
+            build: Callable[[Master, object], object], stamp: object = None):
+        """The index of ``book``'s sheets ``only`` (None: every sheet), built with
+        ``build(master, the index built before for this purpose or None)``.
 
         Within a burst (same ``stamp``, within the gap of the previous call) nothing is read;
         otherwise the sheets are read once and the index rebuilt only if their values changed.
@@ -140,7 +177,7 @@ class IndexCache:
         built = state.built.get(purpose)
         if built is not None and built[0] == snapshot:
             return built[1]
-        index = build(read_master_from_sheets(name, sheets))
+        index = build(read_master_from_sheets(name, sheets), built[1] if built else None)
         state.built[purpose] = (snapshot, index)
         return index
 

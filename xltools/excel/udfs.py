@@ -128,7 +128,8 @@ def BUDGET_CHECK(recalc=None, caller=None):
         book = _book(caller)
     except FilterError as exc:
         return _error(str(exc))
-    findings = _CACHE.get(book, "check", KNOWN_SHEETS, check_master, _stamp(recalc))
+    findings = _CACHE.get(book, "check", KNOWN_SHEETS, lambda master, _: check_master(master),
+                          _stamp(recalc))
     errors = len(errors_of(findings))
     return "通过" if errors == 0 else errors
 

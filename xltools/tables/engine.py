@@ -3,26 +3,30 @@
 The lines are grouped into atoms (lines no table can tell apart, atoms.py) and every
 figure gets the integer array of the atoms it adds up: per section, atoms are selected by
 column masks and grouped by the fields its row scheme looks at, so the scheme is asked
-once per distinct combination, not once per atom.  Rounding then picks each atom's whole number of 百元 (see
-rounding.py) and every cell becomes an exact integer sum — so every identity of tables.md
-holds by construction, in every table and across tables.
+once per distinct combination, not once per atom; the memberships are then laid out with
+numpy as one compressed sparse array (figure → atoms) for the whole disclosure.  Rounding
+then picks each atom's whole number of 百元 (see rounding.py) and every cell becomes an
+exact integer sum — so every identity of tables.md holds by construction, in every table
+and across tables.  All of this but the rounding and the sums depends on the lines' fields,
+not their amounts (``Layout``): a rebuild after an edit of amounts takes it over.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
 
 from ..findings import Finding, info
 from ..model import Master
 from ..money import FEN_PER_BAIYUAN, format_wan
 from ..rounding import controlled_round
+from ..rounding_exact import Cells
 from ..sources import NAMES as SOURCE_ORDER
 from .profiles import PROFILES, Profile, published_tables
-from .atoms import Atom, AtomTable, make_atoms
+from .atoms import FIELDS, Atom, AtomTable, LazyAtoms, make_atoms
 from .rows import Context, Row
 from .spec import TableSpec, table_specs
 
@@ -60,131 +64,177 @@ class TableSet:
     tables: dict[str, TableResult]
     findings: list[Finding] = field(default_factory=list)
     # the rounded atoms, for callers that sum lines again (functions in cells, narrative)
-    atoms: list[Atom] = field(default_factory=list, repr=False)
+    atoms: Sequence[Atom] = field(default_factory=list, repr=False)
     rounded: list[int] = field(default_factory=list, repr=False)
     # 功能分类 names, for writers that print a project's 项 name beside it (表7)
     func_names: dict[str, str] = field(default_factory=dict, repr=False)
+    # what the figures are, for a rebuild after an edit of amounts only (build_tables(reuse=))
+    layout: "Layout | None" = field(default=None, repr=False)
 
 
-def build_tables(master: Master) -> TableSet:
+@dataclass(frozen=True)
+class Layout:
+    """What the figures are, apart from the amounts: which tables, their rows' context,
+    every figure as (table, section, row key, column) with the atoms it sums, and the order
+    rounding walks the atoms in.  After an edit that changes only amounts it is the same,
+    so a caller that rebuilds the tables again and again (the worksheet functions) hands
+    the last one back to ``build_tables`` and only the rounding and the sums are redone."""
+
+    key: tuple  # everything the layout was made from, apart from the amounts
+    ctx: Context
+    keys: list[str]
+    specs: dict[str, TableSpec]
+    refs: list[tuple]  # per figure: (table, section, row key, column)
+    cells: Cells  # per figure, its atoms (ascending)
+    order: np.ndarray
+
+
+def build_tables(master: Master, reuse: Layout | None = None) -> TableSet:
+    """The tables of ``master``; ``reuse`` is the layout of a previous build of the same
+    workbook (``TableSet.layout``), taken when nothing but amounts changed."""
+    info_ = master.info
+    table = make_atoms(master.lines)
+    layout = _layout(master, table, reuse)
+    exact = table.amount
+    result = controlled_round(exact, layout.cells, order=layout.order, unit=FEN_PER_BAIYUAN)
+    values = layout.cells.sums(np.asarray(result.rounded, dtype=np.int64)).tolist()
+
+    by_section: dict[tuple, dict[tuple, dict[str, int]]] = {}
+    for (t, s, rk, col), v in zip(layout.refs, values):
+        if v:
+            by_section.setdefault((t, s), {}).setdefault(rk, {})[col] = v
+    tables: dict[str, TableResult] = {}
+    for no, t in enumerate(layout.keys, start=1):
+        tables[t] = _assemble(layout.specs[t], no, layout.ctx, info_, by_section)
+    findings = _deviation_findings(result.deviations, layout.refs, values, tables,
+                                   result.unavoidable)
+    return TableSet(info_.entity, info_.year, info_.kind, info_.profile, tables, findings,
+                    LazyAtoms(table), result.rounded, dict(master.func_names), layout)
+
+
+def _layout(master: Master, table: AtomTable, reuse: Layout | None) -> Layout:
     info_ = master.info
     profile: Profile = PROFILES[info_.profile]
-    table = make_atoms(master.lines)
-    atoms = table.atoms
-    has_carry = bool(((table.frame["source"].str.startswith("上年结转"))
-                      & (table.frame["amount"] != 0)).any())
+    has_carry = bool((table.where("source", lambda s: s.startswith("上年结转"))
+                      & (table.amount != 0)).any())
+    unit_order = {unit: rank for (unit,), rank in table.first_seen(("unit",)).items()}
+    # keyed by the unit a row is shown under: a 单位 shows every project under None
+    project_order = table.first_seen(("unit" if info_.kind == "部门" else None, "project"))
+    key = (info_, has_carry, master.func_names, master.econ_names, unit_order, project_order,
+           tuple(tuple(table.uniques[name]) for name in FIELDS),
+           np.stack([table.codes[name] for name in FIELDS]).tobytes())
+    if reuse is not None and _same_key(reuse.key, key):
+        return reuse
     keys = published_tables(profile, info_.carryover_table, has_carry)
     specs = table_specs(info_.income_columns == 12, profile.carryover_title)
-    units = _column(ln.unit for ln in master.lines)
-    projects = _column(ln.project for ln in master.lines)
-    shown_under = units if info_.kind == "部门" else np.full(len(units), None, dtype=object)
     ctx = Context(
         kind=info_.kind, entity=info_.entity, func_names=master.func_names,
         econ_names=master.econ_names, total_first=profile.total_first,
-        total_label=profile.total_label, unit_order=_first_seen(units),
-        # keyed by the unit a row is shown under: a 单位 shows every project under None
-        project_order=_first_seen_pairs(shown_under, projects),
+        total_label=profile.total_label, unit_order=unit_order, project_order=project_order,
     )
-
-    # Cells: (table, section, row key, column) → index; members: cell → atom indices.
-    cell_index: dict[tuple, int] = {}
-    members: list[np.ndarray] = []
+    refs: list[tuple] = []
+    sizes, members = [], []
     for t in keys:
         for sec in specs[t].sections:
-            for ref, idx in _section_cells(t, sec, table, ctx):
-                cell_index[ref] = len(members)
-                members.append(idx)
-
-    exact = table.frame["amount"].to_numpy(dtype=np.int64)
-    order = _atom_order(table)
-    result = controlled_round(exact, members, order=order, unit=FEN_PER_BAIYUAN)
-    rounded = np.asarray(result.rounded, dtype=np.int64)
-    values = [int(rounded[m].sum()) for m in members]
-
-    by_section: dict[tuple, dict[tuple, dict[str, int]]] = {}
-    for (t, s, rk, col), idx in cell_index.items():
-        if values[idx]:
-            by_section.setdefault((t, s), {}).setdefault(rk, {})[col] = values[idx]
-    tables: dict[str, TableResult] = {}
-    for no, t in enumerate(keys, start=1):
-        tables[t] = _assemble(specs[t], no, ctx, info_, by_section)
-    findings = _deviation_findings(result.deviations, cell_index, values, tables,
-                                   result.unavoidable)
-    return TableSet(info_.entity, info_.year, info_.kind, info_.profile, tables, findings,
-                    atoms, [int(r) for r in result.rounded], dict(master.func_names))
+            r, n, m = _section_cells(t, sec, table, ctx)
+            refs += r
+            sizes.append(n)
+            members.append(m)
+    indptr = np.zeros(len(refs) + 1, np.int64)
+    if refs:
+        np.cumsum(np.concatenate(sizes), out=indptr[1:])
+    indices = np.concatenate(members) if members else np.zeros(0, np.int32)
+    return Layout(key, ctx, keys, specs, refs, Cells(indptr, indices), _atom_order(table))
 
 
-def _section_cells(t: str, sec, table: AtomTable, ctx: Context) -> list[tuple[tuple, np.ndarray]]:
-    """The section's cells with their atoms (ascending), in the order a walk over the
-    atoms would meet them — atom by atom, row key by row key, column by column — which is
-    the order rounding and its findings were defined on."""
+def _same_key(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b))
+
+
+def _section_cells(t: str, sec, table: AtomTable, ctx: Context
+                   ) -> tuple[list[tuple], np.ndarray, np.ndarray]:
+    """The section's cells — their references, sizes and atoms (ascending, one run per
+    cell) — in the order a walk over the atoms would meet them: atom by atom, row key by
+    row key, column by column, which is the order rounding and its findings were defined on.
+
+    The row scheme is asked once per distinct combination of the fields it looks at; the
+    memberships are then numpy arrays: every (atom, row key) pair of the section, once per
+    column that takes the atom, sorted by cell."""
     picked = np.flatnonzero(table.mask(sec.select))
     if not len(picked):
-        return []
-    col_masks = [(c.key, table.mask(c.select)) for c in sec.columns]
-    parts: dict[tuple, list[np.ndarray]] = {}
-    first: dict[tuple, tuple[int, int, int]] = {}
-    fields = list(sec.rows.depends)
-    groups = table.frame.iloc[picked].groupby(fields, sort=False, dropna=False).indices
-    for positions in groups.values():
-        group = picked[positions]
-        atom = table.atoms[group[0]]
-        in_cols = [(j, col, idx) for j, (col, mask) in enumerate(col_masks)
-                   if len(idx := group[mask[group]])]
-        for k, rk in enumerate(sec.rows.keys(atom, ctx)):
-            for j, col, idx in in_cols:
-                ref = (t, sec.name, rk, col)
-                seen = (int(idx[0]), k, j)
-                if ref in first:
-                    parts[ref].append(idx)
-                    if seen < first[ref]:
-                        first[ref] = seen
-                else:
-                    parts[ref] = [idx]
-                    first[ref] = seen
-    # a cell's atoms in no particular order: rounding takes them as a set
-    cells = [(ref, np.concatenate(p) if len(p) > 1 else p[0]) for ref, p in parts.items()]
-    cells.sort(key=lambda cell: first[cell[0]])
-    return cells
+        return [], np.zeros(0, np.int64), np.zeros(0, np.int32)
+    group = table.group_ids(sec.rows.depends, picked)
+    # groups are numbered by first appearance: a group's first atom is where a new number shows
+    first = np.flatnonzero(group > np.maximum.accumulate(np.concatenate(([-1], group[:-1]))))
+    row_of: dict[tuple, int] = {}
+    pair_row: list[int] = []  # per (group, k): the row of the group's k-th row key
+    pair_k: list[int] = []
+    counts: list[int] = []
+    for atom in table.atoms_at(picked[first]):
+        row_keys = sec.rows.keys(atom, ctx)
+        counts.append(len(row_keys))
+        for k, rk in enumerate(row_keys):
+            pair_row.append(row_of.setdefault(rk, len(row_of)))
+            pair_k.append(k)
+    n_keys = np.array(counts, np.int64)
+    pair_start = np.cumsum(n_keys) - n_keys
+    n_cols = len(sec.columns)
+    bound = len(row_of) * n_cols
+    # cell = row × columns + column; int32 and int16 halve a million-line master's entries
+    cell_of_pair = np.array(pair_row, np.int32 if bound < 2**31 else np.int64) * n_cols
+    k_of_pair = np.array(pair_k, np.int16 if max(counts) < 2**15 else np.int64)
+
+    atom_parts, cell_parts, k_parts = [], [], []
+    for j, col in enumerate(sec.columns):
+        inside = table.mask(col.select)[picked]
+        atoms, g = picked[inside], group[inside]
+        reps = n_keys[g]
+        # entry e of an atom: its group's pairs, one after another
+        pair = np.repeat(pair_start[g] - (np.cumsum(reps) - reps), reps) + np.arange(int(reps.sum()))
+        atom_parts.append(np.repeat(atoms.astype(np.int32), reps))
+        cell_parts.append(cell_of_pair[pair] + j)
+        k_parts.append(k_of_pair[pair])
+        del pair
+    atom, cell, k = (np.concatenate(p) for p in (atom_parts, cell_parts, k_parts))
+    del atom_parts, cell_parts, k_parts
+    # Stable by cell: within a cell (one column) the entries stay by atom, then row key.
+    by_cell = _stable_order(cell, bound)
+    sizes = np.bincount(cell, minlength=bound)
+    del cell
+    ids = np.flatnonzero(sizes)
+    sizes = sizes[ids]
+    starts = np.cumsum(sizes) - sizes
+    head = by_cell[starts]  # each cell's first entry: its smallest atom, then row key
+    seq = np.lexsort((ids % n_cols, k[head], atom[head]))
+    del k
+    # the cells' runs laid out again in that order
+    take = np.repeat(starts[seq] - (np.cumsum(sizes[seq]) - sizes[seq]), sizes[seq]) \
+        + np.arange(len(atom))
+    row_keys_of = list(row_of)
+    columns = [c.key for c in sec.columns]
+    refs = [(t, sec.name, row_keys_of[i // n_cols], columns[i % n_cols]) for i in ids[seq].tolist()]
+    return refs, sizes[seq], atom[by_cell[take]]
+
+
+def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for keys in [0, bound): numpy sorts 16-bit keys
+    by radix, several times faster than its merge sort, so wider keys go 16 bits at a time."""
+    if bound > 1 << 32:
+        return np.argsort(keys, kind="stable")
+    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    if bound > 1 << 16:
+        order = order[np.argsort((keys[order] >> 16).astype(np.uint16), kind="stable")]
+    return order
 
 
 def _atom_order(table: AtomTable) -> np.ndarray:
     """Atoms sorted by (功能分类, source rank, type, 经济分类, unit, project): the 功能分类
     tree first, so every tree figure of every source is a contiguous run."""
-    f = table.frame
-    rank = f["source"].map(_SOURCE_RANK).fillna(99).to_numpy(dtype=np.int64)
-    keys = [pd.factorize(f[name].fillna("") if name == "project" else f[name], sort=True)[0]
-            for name in ("func", "type", "econ", "unit", "project")]
-    func, type_, econ, unit, project = keys
+    rank = table.ranks("source", fill=None, rank=lambda s: _SOURCE_RANK.get(s, 99))
+    rank[table.codes["source"] < 0] = 99
+    func, type_, econ, unit = (table.ranks(name) for name in ("func", "type", "econ", "unit"))
+    project = table.ranks("project", fill="")
     return np.lexsort((project, unit, econ, type_, rank, func)).astype(np.int64)
-
-
-def _column(values) -> np.ndarray:
-    values = list(values)
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
-def _none(u):
-    return None if u is None or (isinstance(u, float) and u != u) else u
-
-
-def _first_seen(values: np.ndarray) -> dict:
-    """value → rank of its first appearance."""
-    _, uniques = pd.factorize(values, use_na_sentinel=False)
-    return {_none(u): i for i, u in enumerate(uniques.tolist())}
-
-
-def _first_seen_pairs(a: np.ndarray, b: np.ndarray) -> dict:
-    """(a, b) → rank of the pair's first appearance."""
-    ca, ua = pd.factorize(a, use_na_sentinel=False)
-    cb, ub = pd.factorize(b, use_na_sentinel=False)
-    keys = ca.astype(np.int64) * (len(ub) + 1) + cb
-    _, first = np.unique(keys, return_index=True)
-    first.sort()
-    ua, ub = [_none(u) for u in ua], [_none(u) for u in ub]
-    return {(ua[ca[i]], ub[cb[i]]): rank for rank, i in enumerate(first.tolist())}
 
 
 def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> TableResult:
@@ -196,7 +246,8 @@ def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> Tabl
         cells = by_section.get((spec.key, sec.name), {})
         rows = []
         for row in sec.rows.layout(set(cells), ctx):
-            vals = {col: cells[row.key][col] for col in col_keys if col in cells.get(row.key, {})}
+            got = cells.get(row.key)
+            vals = {col: got[col] for col in col_keys if col in got} if got else {}
             any_value = any_value or bool(vals)
             rows.append((row, vals))
         sections.append(SectionResult(sec.name, col_keys, tuple(c.label for c in sec.columns),
@@ -215,21 +266,27 @@ _NOT_PROVEN = ("各表仍分毫不差地平衡，但舍位计算在限定时间�
                "可在空闲时重新生成一次，或核对后按此公开。")
 
 
-def _deviation_findings(deviations, cell_index, values, tables, unavoidable=True) -> list[Finding]:
+def _deviation_findings(deviations, refs, values, tables, unavoidable=True) -> list[Finding]:
     if not deviations:
         return []
-    by_index = {idx: ref for ref, idx in cell_index.items()}
     out = []
     for idx, dev in sorted(deviations.items()):
-        t, sec, rk, col = by_index[idx]
+        t, sec, rk, col = refs[idx]
         dev = int(dev)
         table = tables[t]
-        label = next((r.label for r, _ in table.section(sec).rows if r.key == rk), str(rk))
+        section = table.section(sec)
+        label = next((r.label for r, _ in section.rows if r.key == rk), str(rk))
+        column = section.column_labels[section.columns.index(col)]
         exact = Decimal(values[idx] * FEN_PER_BAIYUAN - dev).scaleb(-6)
         out.append(info(
             "rounding-deviation", f"表{table.no}", None,
-            f"{table.title}“{label}”{col} 列舍位后为 {format_wan(values[idx])} 万元，"
-            f"与精确值 {exact} 万元相差 {abs(Decimal(dev).scaleb(-6))} 万元（不小于 0.01 万元）。"
-            + (_UNAVOIDABLE if unavoidable else _NOT_PROVEN),
+            f"{table.title}“{label}”行“{column}”列舍位后为 {format_wan(values[idx])} 万元，"
+            f"与精确值 {_trimmed(exact)} 万元相差 {_trimmed(abs(Decimal(dev).scaleb(-6)))} 万元"
+            "（不小于 0.01 万元）。" + (_UNAVOIDABLE if unavoidable else _NOT_PROVEN),
             expected=str(exact), actual=format_wan(values[idx])))
     return out
+
+
+def _trimmed(wan: Decimal) -> str:
+    """万元 with two decimals, more only where 分 need them: 0.010000 → 0.01."""
+    return f"{wan.quantize(Decimal('0.01')) if wan == wan.quantize(Decimal('0.01')) else wan.normalize():f}"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from ..money import baiyuan_to_wan
 from ..tables.engine import SectionResult, TableResult, TableSet
 
 
 def _number(value: int):
     # 百元 → 万元 for JSON.  The float is only the carrier of a two-decimal literal: Python
     # prints the shortest repr that round-trips, which for such a value is the value itself.
-    return float(baiyuan_to_wan(value))
+    # int / int is correctly rounded, so this is float(baiyuan_to_wan(value)), 20× faster.
+    return value / 100
 
 
 def _values(vals: dict[str, int]) -> dict:
@@ -67,5 +67,27 @@ def tables_dict(ts: TableSet) -> dict:
     }
 
 
+# json's C encoder runs only without indent; the layout below keeps the text readable.
+_FLAT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+
+
 def dumps(ts: TableSet) -> str:
-    return json.dumps(tables_dict(ts), ensure_ascii=False, indent=1)
+    """The tables as JSON, one table row per line."""
+    return _readable(tables_dict(ts), "")
+
+
+def _readable(value, indent: str) -> str:
+    """A dict holding tables or rows gets a line per key, a list of rows a line per row;
+    everything else one line, encoded by the C encoder."""
+    inner = indent + " "
+    if isinstance(value, dict) and any(_nested(v) for v in value.values()):
+        items = [f"{inner}{_FLAT.encode(k)}: {_readable(v, inner)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list) and value and any(isinstance(v, (dict, list)) for v in value):
+        return "[\n" + ",\n".join(inner + _FLAT.encode(v) for v in value) + "\n" + indent + "]"
+    return _FLAT.encode(value)
+
+
+def _nested(value) -> bool:
+    return isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value))
