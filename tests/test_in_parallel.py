@@ -195,3 +195,30 @@ in_parallel.run([lambda: time.sleep(60)], [slow])
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_build_writes_without_the_cyclic_collector_and_restores_it(make_master, tmp_path, monkeypatch):
+    """The collector is off while the outputs are written (full collections over a large
+    master cost a third of the writing), and back on afterwards, even after an error."""
+    import gc
+
+    master = read_master(str(make_master()))
+    seen = []
+    real = pipeline.write_performance_workbook
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        real(*args)
+
+    monkeypatch.setattr(pipeline, "write_performance_workbook", spy)
+    assert gc.isenabled()
+    pipeline.write_outputs(master, str(tmp_path / "ok"), parallel=False)
+    assert seen == [False] and gc.isenabled() and gc.get_freeze_count() == 0
+
+    def fails(*args):
+        raise OutputError("磁盘空间不足")
+
+    monkeypatch.setattr(pipeline, "write_performance_workbook", fails)
+    with pytest.raises(OutputError):
+        pipeline.write_outputs(master, str(tmp_path / "failed"), parallel=False)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
