@@ -6,7 +6,6 @@ Returns where every figure went — ``(section, row index, column) → (row, col
 
 from __future__ import annotations
 
-
 from ..tables.engine import TableResult
 from ..tables.profiles import Profile
 from .text_fit import RowHeights
