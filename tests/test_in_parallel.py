@@ -1,6 +1,6 @@
-"""Outputs written in two processes (xltools/writers/in_parallel.py) behave as written in one:
+"""Outputs written in several processes (xltools/writers/in_parallel.py) behave as written in one:
 every job runs, errors come back here in output order, an error or an interruption here
-stops the other process and leaves no temporary file, and ``build`` writes the same files."""
+stops the other processes and leaves no temporary file, and ``build`` writes the same files."""
 
 from __future__ import annotations
 
@@ -96,6 +96,51 @@ def test_sigterm_here_stops_both_and_cleans_up(tmp_path):
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
+def test_each_list_runs_in_a_process_of_its_own(tmp_path):
+    def where(name):
+        def job():
+            (tmp_path / name).write_text(str(os.getpid()), encoding="utf-8")
+        return job
+
+    in_parallel.run([where("here")], [where("one")], [where("two")])
+    pids = {p.name: int(p.read_text(encoding="utf-8")) for p in tmp_path.iterdir()}
+    assert pids["here"] == os.getpid() and len(set(pids.values())) == 3
+
+
+def test_errors_come_back_in_the_order_of_the_lists(tmp_path):
+    def fails_late():
+        time.sleep(0.5)
+        raise OutputError("first")
+
+    def fails_at_once():
+        raise OutputError("second")
+
+    with pytest.raises(OutputError, match="first"):
+        in_parallel.run([_write(tmp_path / "a.txt", "a")], [fails_late], [fails_at_once])
+    with pytest.raises(OutputError, match="second"):
+        in_parallel.run([], [_write(tmp_path / "b.txt", "b")], [fails_at_once])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_an_error_here_stops_every_other_process(tmp_path):
+    def slow(name):
+        def job():
+            with atomic_path(str(tmp_path / name)) as tmp:
+                Path(tmp).write_text("half", encoding="utf-8")
+                time.sleep(30)
+        return job
+
+    def fails():
+        time.sleep(0.3)
+        raise OutputError("磁盘空间不足")
+
+    start = time.monotonic()
+    with pytest.raises(OutputError, match="磁盘空间不足"):
+        in_parallel.run([fails], [slow("b.txt")], [slow("c.txt")])
+    assert time.monotonic() - start < 20
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_not_parallel_runs_everything_here_in_order(tmp_path):
     order = []
     in_parallel.run([lambda: order.append(("a", os.getpid()))], [lambda: order.append(("b", os.getpid()))],
@@ -150,3 +195,30 @@ in_parallel.run([lambda: time.sleep(60)], [slow])
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_build_writes_without_the_cyclic_collector_and_restores_it(make_master, tmp_path, monkeypatch):
+    """The collector is off while the outputs are written (full collections over a large
+    master cost a third of the writing), and back on afterwards, even after an error."""
+    import gc
+
+    master = read_master(str(make_master()))
+    seen = []
+    real = pipeline.write_performance_workbook
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        real(*args)
+
+    monkeypatch.setattr(pipeline, "write_performance_workbook", spy)
+    assert gc.isenabled()
+    pipeline.write_outputs(master, str(tmp_path / "ok"), parallel=False)
+    assert seen == [False] and gc.isenabled() and gc.get_freeze_count() == 0
+
+    def fails(*args):
+        raise OutputError("磁盘空间不足")
+
+    monkeypatch.setattr(pipeline, "write_performance_workbook", fails)
+    with pytest.raises(OutputError):
+        pipeline.write_outputs(master, str(tmp_path / "failed"), parallel=False)
+    assert gc.isenabled() and gc.get_freeze_count() == 0

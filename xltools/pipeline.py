@@ -7,8 +7,10 @@ written, always in this order and by these functions only.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from typing import Callable
+from typing import Callable, Iterator
 
 from . import narrative, performance
 from .audit.disclosure import read_disclosure
@@ -48,9 +50,15 @@ def _checked_tables(master: Master) -> tuple[TableSet, dict, list[Identity], lis
     """``tables_with_checks`` with the tables' JSON form and their identities, which the
     workbook's 校验 sheet writes: enumerated once per build (seconds at 100,000 lines)."""
     ts = build_tables(master)
+    doc, idents, checked = _identities(ts)
+    return ts, doc, idents, list(master.findings) + ts.findings + checked
+
+
+def _identities(ts: TableSet) -> tuple[dict, list[Identity], list[Finding]]:
+    """The tables' JSON form, their identities and the findings of checking them."""
     doc = tables_dict(ts)
     idents = identities(doc)
-    return ts, doc, idents, list(master.findings) + ts.findings + check_tables(doc, idents=idents)
+    return doc, idents, check_tables(doc, idents=idents)
 
 
 def check_master(master: Master) -> list[Finding]:
@@ -105,14 +113,43 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
     PDFs come last, so a missing LibreOffice leaves the Excel and Word files complete.
     ``template``: the Word template of the document (default: 基本信息 “公开模板”, else
     templates/预算公开模板.docx).
-    ``parallel``: write the 绩效 workbook and the document in a second process while this
-    one writes the tables (writers/in_parallel.py: where fork is available).  The command
-    line asks for it; batch runs files in parallel already, the add-in runs in a thread.
+    ``parallel``: write the 绩效 workbook and the document each in a process of its own
+    while this one checks the identities and writes the tables (writers/in_parallel.py:
+    where fork is available).  The command line asks for it; batch runs files in parallel
+    already, the add-in runs in a thread.
     """
-    ts, doc, idents, findings = _checked_tables(master)
+    ts = build_tables(master)
+    with _collector_paused():
+        return _write(master, ts, outdir, prior, pdf, template, before_write, parallel)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the outputs are derived and written.
+
+    The writers make millions of small objects that live until the file is closed (a row's
+    cells, the 校验 sheet's formulas); each time they pass the collector's threshold a full
+    collection walks the master and the tables too: a third of the writing time at 1,000,000
+    lines.  What a writer leaves behind (a closed workbook holds cycles) is collected once it
+    is done, walking only what is not frozen.  Frozen, the objects that exist already are
+    also left alone in the processes forked to write (no page copied only for the collector's
+    bookkeeping).
+    """
+    was_enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
+def _write(master: Master, ts: TableSet, outdir: str, prior: Master | None, pdf: bool,
+           template: str | None, before_write, parallel: bool) -> tuple[TableSet, list[str], list[Finding]]:
     perf, perf_findings = performance.build(master, ts)
     story, story_findings = narrative.build(master, ts, prior)
-    findings += perf_findings + story_findings
     paths = output_paths(ts, outdir, pdf)
     template = template or publication_template(master)
     open_template(template)  # a template that cannot be used stops the build before any file is written
@@ -122,9 +159,19 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
     def document(target: str, pages=None) -> None:
         write_publication_docx(story, ts, perf, target, template=template, pages=pages)
 
-    in_parallel.run([lambda: write_disclosure_workbook(ts, paths[0], checked=(doc, idents))],
-                    [lambda: write_performance_workbook(master, ts, perf, paths[1]),
-                     lambda: document(paths[2])], parallel=parallel)
+    # The identities are enumerated and checked here while the other processes write: they
+    # are needed by the 校验 sheet only (seconds at 100,000 lines).
+    checked: list[Finding] = []
+
+    def disclosure() -> None:
+        doc, idents, identity_findings = _identities(ts)
+        checked.extend(identity_findings)
+        write_disclosure_workbook(ts, paths[0], checked=(doc, idents))
+
+    in_parallel.run([disclosure, gc.collect],
+                    [lambda: write_performance_workbook(master, ts, perf, paths[1]), gc.collect],
+                    [lambda: document(paths[2])], parallel=parallel)
+    findings = list(master.findings) + ts.findings + checked + perf_findings + story_findings
     if pdf:
         write_disclosure_pdf(ts, paths[3])
         write_publication_pdf(document, toc_entries(story), paths[2], paths[4])

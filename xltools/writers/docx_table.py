@@ -42,33 +42,66 @@ def table_xml(widths_twips: list[int], rows: list[list[Cell]], header_rows: int,
                '</w:tblCellMar><w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>')
     out.extend(f'<w:gridCol w:w="{w}"/>' for w in widths_twips)
     out.append('</w:tblGrid>')
+    heads = _cell_heads(tuple(widths_twips), styles)
+    append = out.append
     for r, row in enumerate(rows):
         # A header row must not split across pages; body rows may (a long project goal).
-        out.append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>' if r < header_rows
-                   else '<w:tr>')
+        append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>' if r < header_rows
+               else '<w:tr>')
         col = 0
         for cell in row:
-            width = sum(widths_twips[col:col + cell.span])
+            key = (col, cell.span, cell.vmerge, cell.style)
+            head = heads.get(key)
+            if head is None:
+                head = heads[key] = _cell_head(widths_twips, styles, *key)
             col += cell.span
-            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>')
-            if cell.span > 1:
-                out.append(f'<w:gridSpan w:val="{cell.span}"/>')
-            if cell.vmerge == "restart":
-                out.append('<w:vMerge w:val="restart"/>')
-            elif cell.vmerge == "continue":
-                out.append('<w:vMerge/>')
-            out.append('<w:vAlign w:val="center"/></w:tcPr><w:p>')
-            if cell.style:
-                out.append(f'<w:pPr><w:pStyle w:val="{styles[cell.style]}"/></w:pPr>')
             if cell.text and cell.vmerge != "continue":
-                out.append('<w:r>')
-                if cell.bold:
-                    out.append('<w:rPr><w:b/></w:rPr>')
-                out.append(f'<w:t xml:space="preserve">{escape(cell.text)}</w:t></w:r>')
-            out.append('</w:p></w:tc>')
-        out.append('</w:tr>')
+                append(f'{head}<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{_escape(cell.text)}'
+                       '</w:t></w:r></w:p></w:tc>' if cell.bold else
+                       f'{head}<w:r><w:t xml:space="preserve">{_escape(cell.text)}</w:t></w:r></w:p></w:tc>')
+            else:
+                append(f'{head}</w:p></w:tc>')
+        append('</w:tr>')
     out.append('</w:tbl>')
     return "".join(out)
+
+
+_HEADS: dict[tuple, dict[tuple, str]] = {}
+
+
+def _cell_heads(widths: tuple[int, ...], styles: dict[str, str]) -> dict[tuple, str]:
+    """The opening XML of each kind of cell (column, span, vmerge, style) of tables with
+    these widths: the thousands of 绩效 tables of a document share one set."""
+    key = (widths, tuple(styles.items()))
+    heads = _HEADS.get(key)
+    if heads is None:
+        if len(_HEADS) > 64:
+            _HEADS.clear()
+        heads = _HEADS[key] = {}
+    return heads
+
+
+def _cell_head(widths, styles: dict[str, str], col: int, span: int, vmerge: str | None,
+               style: str) -> str:
+    """A cell's w:tc up to its paragraph's first run."""
+    out = [f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths[col:col + span])}" w:type="dxa"/>']
+    if span > 1:
+        out.append(f'<w:gridSpan w:val="{span}"/>')
+    if vmerge == "restart":
+        out.append('<w:vMerge w:val="restart"/>')
+    elif vmerge == "continue":
+        out.append('<w:vMerge/>')
+    out.append('<w:vAlign w:val="center"/></w:tcPr><w:p>')
+    if style:
+        out.append(f'<w:pPr><w:pStyle w:val="{styles[style]}"/></w:pPr>')
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    # most cells hold no &, < or >: saxutils.escape would still make three copies
+    if "&" in text or "<" in text or ">" in text:
+        return escape(text)
+    return text
 
 
 def paragraph_xml(text: str, style: str, *, outline: int | None = None, bold: bool = False) -> str:

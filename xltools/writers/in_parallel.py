@@ -1,15 +1,15 @@
-"""Write independent outputs at the same time: some here, the rest in one forked process.
+"""Write independent outputs at the same time: some here, the rest in forked processes.
 
 At 100,000 lines the three outputs of ``build`` take seconds each and share nothing but the
-figures already computed, so a second process started with ``fork`` (which inherits those
-figures instead of pickling them) halves the writing time on two cores.  Where fork is not
+figures already computed, so processes started with ``fork`` (which inherit those figures
+instead of pickling them) each write one while this one goes on.  Where fork is not
 the way to start a process (Windows; macOS, where it is unsafe), from a thread other than
 the main one (the Excel add-in), or when asked to, the jobs simply run one after the other.
 
 What the user sees stays as before: each file is written completely or not at all
-(xltools/atomic.py, in both processes); an error is raised here as if the job had run here,
-the first output's before the others'; Ctrl-C, SIGTERM or an error here stops the other
-process, which removes its temporary file before it ends.
+(xltools/atomic.py, in every process); an error is raised here as if the jobs had run here
+one after the other, the first output's before the others'; Ctrl-C, SIGTERM or an error here
+stops the other processes, each of which removes its temporary file before it ends.
 """
 
 from __future__ import annotations
@@ -35,26 +35,34 @@ def can_fork() -> bool:
             and threading.active_count() == 1)
 
 
-def run(here: list[Job], there: list[Job], parallel: bool = True) -> None:
-    """Run ``here`` in this process and ``there`` in a forked one, each list in order
-    (with ``parallel`` False or no fork: all of ``here`` then all of ``there``, here)."""
-    if not (parallel and there and can_fork()):
-        for job in here + there:
-            job()
+def run(here: list[Job], *elsewhere: list[Job], parallel: bool = True) -> None:
+    """Run ``here`` in this process and each list of ``elsewhere`` in a forked process of its
+    own, each list in order (with ``parallel`` False or no fork: all of ``here``, then each
+    list of ``elsewhere``, here).  An error is raised as the sequential run would raise it:
+    that of ``here``, else that of the first list of ``elsewhere`` that failed."""
+    elsewhere = tuple(jobs for jobs in elsewhere if jobs)
+    if not (parallel and elsewhere and can_fork()):
+        for jobs in (here, *elsewhere):
+            for job in jobs:
+                job()
         return
     # SIGTERM and SIGHUP become KeyboardInterrupt from before the fork: in this process the
-    # other one is stopped on the way out, and the other one inherits the same handling.
+    # others are stopped on the way out, and the others inherit the same handling.
     with _interrupt_on_termination():
-        child = _Child(there)
+        children: list[_Child] = []
         try:
+            for jobs in elsewhere:
+                children.append(_Child(jobs))
             for job in here:
                 job()
-            error = child.outcome()
+            for child in children:
+                error = child.outcome()
+                if error is not None:
+                    raise error
         except BaseException:
-            child.stop()
+            for child in children:
+                child.stop()
             raise
-        if error is not None:
-            raise error
 
 
 class _Child:

@@ -146,8 +146,8 @@ def _number(value: int | Decimal) -> int | float:
 
 
 def _wan(baiyuan: int) -> float:
-    # 百元 → 万元: the float only carries a two-decimal literal into the file.
-    return float(Decimal(baiyuan).scaleb(-2))
+    # 百元 → 万元: the float only carries a two-decimal literal into the file (see table_sheet.wan).
+    return baiyuan / 100
 
 
 def _cell(ws, r1: int, c1: int, r2: int, c2: int, value, fmt) -> None:
