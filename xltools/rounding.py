@@ -93,7 +93,8 @@ def controlled_round(
         # first brings the residual down to a few figures (usually none).
         if _free_atoms(distinct, rem, dev, unit) > DIRECT_SOLVE_ATOMS:
             method = "local-search"
-            iterations = _local_search(distinct, rem, up, dev, unit, max_iterations, seed)
+            iterations = _local_search(distinct, rem, up, dev, unit, max_iterations, seed,
+                                           order_arr)
         if (np.abs(dev) >= unit).any():
             outcome = (rounding_exact.solve(distinct, rem, up, unit, time_budget)
                        if time_budget > 0 else None)
@@ -102,7 +103,8 @@ def controlled_round(
                 dev = distinct.sums(up) * unit - r_sum
             elif method == "systematic":
                 method = "local-search"
-                iterations = _local_search(distinct, rem, up, dev, unit, max_iterations, seed)
+                iterations = _local_search(distinct, rem, up, dev, unit, max_iterations, seed,
+                                           order_arr)
             solved = outcome is not None
 
     rounded = (base + up).tolist()
@@ -119,9 +121,9 @@ def _free_atoms(distinct: Cells, rem: np.ndarray, dev: np.ndarray, unit: int) ->
     return int((free & (rem > 0)).sum())
 
 
-def _local_search(distinct: Cells, rem, up, dev, unit, max_iterations, seed) -> int:
+def _local_search(distinct: Cells, rem, up, dev, unit, max_iterations, seed, order) -> int:
     """Swap-based repair of ``up`` and ``dev`` in place; returns the iterations."""
     from . import rounding_search  # imports numba: only a master that needs the search pays
 
     budget = max_iterations or 200 * distinct.count + 1000
-    return rounding_search.search(distinct, rem, up, dev, unit, budget, seed)
+    return rounding_search.search(distinct, rem, up, dev, unit, budget, seed, order)

@@ -32,14 +32,23 @@ ESCAPE = 0.1  # chance of taking a swap that makes things worse
 
 
 def search(cells: Cells, rem: np.ndarray, up: np.ndarray, dev: np.ndarray, unit: int,
-           budget: int, seed: int) -> int:
+           budget: int, seed: int, order: np.ndarray) -> int:
     """Repairs ``up`` (0/1 per atom) and ``dev`` (rounded − exact per distinct cell) in
-    place; returns the iterations."""
+    place; returns the iterations.
+
+    Inside, atoms are numbered by their place in ``order`` (the 功能分类 tree order): a
+    partner comes from an atom's smallest figures, which are runs of that order, so its
+    memberships then lie next to the atom's in memory rather than a cache miss away."""
     indptr = np.ascontiguousarray(cells.indptr, np.int64)
     indices = np.ascontiguousarray(cells.indices)
-    ptr, cell_ids = atom_cells(cells, len(rem), rem > 0)
-    iterations = _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed,
-                         INSIDE_TRIED, MEMBERS_SAMPLED, PARTNER_CELL_SAMPLE, PARTNERS_WANTED)
+    label = np.empty(len(rem), np.int64)
+    label[order] = np.arange(len(rem))
+    rem_l, up_l = rem[order], up[order]
+    ptr, cell_ids = _transpose(indptr, indices, label, rem_l > 0)
+    iterations = _search(indptr, indices, label, ptr, cell_ids, rem_l, up_l, dev, unit, budget,
+                         seed, INSIDE_TRIED, MEMBERS_SAMPLED, PARTNER_CELL_SAMPLE,
+                         PARTNERS_WANTED)
+    up[order] = up_l
     # The transpose leaves out single-atom cells (no move matters to them): bring their
     # deviations up to date, so that ``dev`` is exact on return.
     single = np.flatnonzero(cells.sizes == 1)
@@ -53,18 +62,20 @@ def atom_cells(cells: Cells, n_atoms: int, wanted: np.ndarray) -> tuple[np.ndarr
     ``cell_ids[ptr[a]:ptr[a + 1]]`` (ascending), counting only cells of two atoms or more —
     a single atom is always within one unit, so no move can matter to it."""
     return _transpose(np.ascontiguousarray(cells.indptr, np.int64),
-                      np.ascontiguousarray(cells.indices), n_atoms,
+                      np.ascontiguousarray(cells.indices), np.arange(n_atoms),
                       np.ascontiguousarray(wanted, np.bool_))
 
 
 @njit(cache=True, nogil=True)
-def _transpose(indptr, indices, n_atoms, wanted):
+def _transpose(indptr, indices, label, wanted):
+    """atom_cells with atom i numbered label[i] (``wanted`` in the new numbering)."""
+    n_atoms = len(label)
     ptr = np.zeros(n_atoms + 1, np.int64)
     for c in range(len(indptr) - 1):
         if indptr[c + 1] - indptr[c] < 2:
             continue
         for j in range(indptr[c], indptr[c + 1]):
-            a = indices[j]
+            a = label[indices[j]]
             if wanted[a]:
                 ptr[a + 1] += 1
     for a in range(n_atoms):
@@ -75,7 +86,7 @@ def _transpose(indptr, indices, n_atoms, wanted):
         if indptr[c + 1] - indptr[c] < 2:
             continue
         for j in range(indptr[c], indptr[c + 1]):
-            a = indices[j]
+            a = label[indices[j]]
             if wanted[a]:
                 cell_ids[filled[a]] = c
                 filled[a] += 1
@@ -83,17 +94,17 @@ def _transpose(indptr, indices, n_atoms, wanted):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _change(dev, step, unit):
-    """Change of a cell's penalty — the units beyond the one-unit band, |dev| // unit — when
-    its deviation moves by ``step`` (±unit): worked out by comparisons, as a division per
-    membership visited was the search's largest cost."""
-    if step > 0:
-        return 1 if dev >= 0 else (-1 if dev <= -unit else 0)
-    return 1 if dev <= 0 else (-1 if dev >= unit else 0)
+def _set_gains(k, dev, unit, gain_up, gain_down):
+    """Change of cell k's penalty — the units beyond the one-unit band, |dev| // unit — if
+    its deviation rises (gain_up) or falls (gain_down) by one unit.  Kept per cell as int8
+    beside ``dev``: scoring a partner then reads a byte per membership, no division."""
+    d = dev[k]
+    gain_up[k] = 1 if d >= 0 else (-1 if d <= -unit else 0)
+    gain_down[k] = 1 if d <= 0 else (-1 if d >= unit else 0)
 
 
 @njit(cache=True, nogil=True)
-def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, inside_tried,
+def _search(indptr, indices, label, ptr, cell_ids, rem, up, dev, unit, budget, seed, inside_tried,
             members_sampled, partner_cell_sample, partners_wanted):
     np.random.seed(seed)
     n_cells = len(indptr) - 1
@@ -110,6 +121,10 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
             queue[size] = c
             queued[c] = True
             size += 1
+    gain_up = np.empty(n_cells, np.int8)
+    gain_down = np.empty(n_cells, np.int8)
+    for c in range(n_cells):
+        _set_gains(c, dev, unit, gain_up, gain_down)
     inside = np.empty(members_sampled, np.int64)
     cand = np.empty(partners_wanted + partner_cell_sample, np.int64)
     it = 0
@@ -130,8 +145,8 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
         start, members = indptr[c], indptr[c + 1] - indptr[c]
         draws = members_sampled if members > members_sampled else members
         for j in range(draws):
-            i = indices[start + (np.random.randint(0, members) if members > members_sampled
-                                 else j)]
+            i = label[indices[start + (np.random.randint(0, members)
+                                       if members > members_sampled else j)]]
             if rem[i] > 0 and up[i] == want_a and tabu[i] < it and atom_mark[i] != stamp:
                 atom_mark[i] = stamp
                 inside[found] = i
@@ -149,9 +164,11 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
         for t in range(tried):
             a = inside[t]
             stamp += 1
-            delta, b = _best_partner(a, c, indptr, indices, ptr, cell_ids, rem, up, tabu, it,
-                                     dev, atom_mark, cell_mark, stamp, cand, 1 - want_a,
-                                     step_a, unit, partner_cell_sample, partners_wanted)
+            delta, b = _best_partner(a, c, indptr, indices, label, ptr, cell_ids, rem, up, tabu, it,
+                                     gain_up if step_a > 0 else gain_down,
+                                     gain_down if step_a > 0 else gain_up,
+                                     atom_mark, cell_mark, stamp, cand, 1 - want_a,
+                                     partner_cell_sample, partners_wanted)
             if b >= 0 and (best_b < 0 or delta < best_delta):
                 best_delta, best_a, best_b = delta, a, b
                 if delta < 0:
@@ -171,6 +188,7 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
                 cell_mark[k] = -stamp  # shared
                 continue
             dev[k] -= step_a
+            _set_gains(k, dev, unit, gain_up, gain_down)
             if abs(dev[k]) >= unit and not queued[k]:
                 queued[k] = True
                 queue[size] = k
@@ -180,6 +198,7 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
             if cell_mark[k] == -stamp:
                 continue
             dev[k] += step_a
+            _set_gains(k, dev, unit, gain_up, gain_down)
             if abs(dev[k]) >= unit and not queued[k]:
                 queued[k] = True
                 queue[size] = k
@@ -192,11 +211,12 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
 
 
 @njit(cache=True, nogil=True)
-def _best_partner(a, c, indptr, indices, ptr, cell_ids, rem, up, tabu, it, dev, atom_mark,
-                  cell_mark, stamp, cand, want_b, step_a, unit, partner_cell_sample,
+def _best_partner(a, c, indptr, indices, label, ptr, cell_ids, rem, up, tabu, it, gain_a, gain_b,
+                  atom_mark, cell_mark, stamp, cand, want_b, partner_cell_sample,
                   partners_wanted):
     """(penalty change, partner) for the best atom outside ``c`` to move against ``a``;
-    partner −1 when there is none."""
+    partner −1 when there is none.  ``gain_a`` / ``gain_b``: per cell, the penalty change
+    if a's / b's move alone reaches it."""
     lo, hi = ptr[a], ptr[a + 1]
     if hi == lo:
         return 0, -1
@@ -214,8 +234,8 @@ def _best_partner(a, c, indptr, indices, ptr, cell_ids, rem, up, tabu, it, dev, 
         start, members = indptr[k], sizes[j]
         draws = partner_cell_sample if members > partner_cell_sample else members
         for m in range(draws):
-            b = indices[start + (np.random.randint(0, members) if members > partner_cell_sample
-                                 else m)]
+            b = label[indices[start + (np.random.randint(0, members)
+                                       if members > partner_cell_sample else m)]]
             if atom_mark[b] == stamp:
                 continue
             atom_mark[b] = stamp
@@ -230,7 +250,7 @@ def _best_partner(a, c, indptr, indices, ptr, cell_ids, rem, up, tabu, it, dev, 
     change_a = 0
     for k in a_cells:
         cell_mark[k] = stamp
-        change_a += _change(dev[k], step_a, unit)
+        change_a += gain_a[k]
     best_delta, best_b = 0, -1
     for t in range(found):
         b = cand[t]
@@ -242,10 +262,11 @@ def _best_partner(a, c, indptr, indices, ptr, cell_ids, rem, up, tabu, it, dev, 
                 in_c = True
                 break
             if cell_mark[k] == stamp:  # a's move does not happen here after all
-                delta -= _change(dev[k], step_a, unit)
+                delta -= gain_a[k]
             else:
-                delta += _change(dev[k], -step_a, unit)
+                delta += gain_b[k]
         if not in_c and (best_b < 0 or delta < best_delta):
             best_delta, best_b = delta, b
 
     return best_delta, best_b
+
