@@ -115,9 +115,14 @@ def controlled_round(
 
 
 def _free_atoms(distinct: Cells, rem: np.ndarray, dev: np.ndarray, unit: int) -> int:
-    """Atoms the exact solver would free first: those with a remainder in a violated figure."""
+    """Atoms the exact solver would free first: those with a remainder in a violated figure.
+
+    A figure at a time: a mask over every membership would take tens of MB on a
+    million-line master, whose peak memory this would raise."""
     free = np.zeros(len(rem), bool)
-    free[distinct.indices[np.repeat(np.abs(dev) >= unit, distinct.sizes)]] = True
+    start, end = distinct.indptr[:-1], distinct.indptr[1:]
+    for c in np.flatnonzero(np.abs(dev) >= unit).tolist():
+        free[distinct.indices[start[c]:end[c]]] = True
     return int((free & (rem > 0)).sum())
 
 
