@@ -38,16 +38,22 @@ def search(cells: Cells, rem: np.ndarray, up: np.ndarray, dev: np.ndarray, unit:
 
     Inside, atoms are numbered by their place in ``order`` (the 功能分类 tree order): a
     partner comes from an atom's smallest figures, which are runs of that order, so its
-    memberships then lie next to the atom's in memory rather than a cache miss away."""
+    memberships and state then lie next to the atom's in memory rather than a cache miss
+    away (100,000 lines: a fifth less time).  ``cells.indices`` is renumbered in place for
+    the search and restored after it: a copy would take 150 MB at a million lines."""
     indptr = np.ascontiguousarray(cells.indptr, np.int64)
-    indices = np.ascontiguousarray(cells.indices)
-    label = np.empty(len(rem), np.int64)
+    indices = cells.indices
+    label = np.empty(len(rem), indices.dtype)
     label[order] = np.arange(len(rem))
     rem_l, up_l = rem[order], up[order]
-    ptr, cell_ids = _transpose(indptr, indices, label, rem_l > 0)
-    iterations = _search(indptr, indices, label, ptr, cell_ids, rem_l, up_l, dev, unit, budget,
-                         seed, INSIDE_TRIED, MEMBERS_SAMPLED, PARTNER_CELL_SAMPLE,
-                         PARTNERS_WANTED)
+    _renumber(indices, label)
+    try:
+        ptr, cell_ids = _transpose(indptr, indices, len(rem), rem_l > 0)
+        iterations = _search(indptr, indices, ptr, cell_ids, rem_l, up_l, dev, unit, budget,
+                             seed, INSIDE_TRIED, MEMBERS_SAMPLED, PARTNER_CELL_SAMPLE,
+                             PARTNERS_WANTED)
+    finally:
+        _renumber(indices, np.asarray(order, indices.dtype))
     up[order] = up_l
     # The transpose leaves out single-atom cells (no move matters to them): bring their
     # deviations up to date, so that ``dev`` is exact on return.
@@ -62,20 +68,25 @@ def atom_cells(cells: Cells, n_atoms: int, wanted: np.ndarray) -> tuple[np.ndarr
     ``cell_ids[ptr[a]:ptr[a + 1]]`` (ascending), counting only cells of two atoms or more —
     a single atom is always within one unit, so no move can matter to it."""
     return _transpose(np.ascontiguousarray(cells.indptr, np.int64),
-                      np.ascontiguousarray(cells.indices), np.arange(n_atoms),
+                      np.ascontiguousarray(cells.indices), n_atoms,
                       np.ascontiguousarray(wanted, np.bool_))
 
 
 @njit(cache=True, nogil=True)
-def _transpose(indptr, indices, label, wanted):
-    """atom_cells with atom i numbered label[i] (``wanted`` in the new numbering)."""
-    n_atoms = len(label)
+def _renumber(indices, label):
+    """indices[j] ← label[indices[j]], in place."""
+    for j in range(len(indices)):
+        indices[j] = label[indices[j]]
+
+
+@njit(cache=True, nogil=True)
+def _transpose(indptr, indices, n_atoms, wanted):
     ptr = np.zeros(n_atoms + 1, np.int64)
     for c in range(len(indptr) - 1):
         if indptr[c + 1] - indptr[c] < 2:
             continue
         for j in range(indptr[c], indptr[c + 1]):
-            a = label[indices[j]]
+            a = indices[j]
             if wanted[a]:
                 ptr[a + 1] += 1
     for a in range(n_atoms):
@@ -86,7 +97,7 @@ def _transpose(indptr, indices, label, wanted):
         if indptr[c + 1] - indptr[c] < 2:
             continue
         for j in range(indptr[c], indptr[c + 1]):
-            a = label[indices[j]]
+            a = indices[j]
             if wanted[a]:
                 cell_ids[filled[a]] = c
                 filled[a] += 1
@@ -104,7 +115,7 @@ def _set_gains(k, dev, unit, gain_up, gain_down):
 
 
 @njit(cache=True, nogil=True)
-def _search(indptr, indices, label, ptr, cell_ids, rem, up, dev, unit, budget, seed, inside_tried,
+def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, inside_tried,
             members_sampled, partner_cell_sample, partners_wanted):
     np.random.seed(seed)
     n_cells = len(indptr) - 1
@@ -145,8 +156,8 @@ def _search(indptr, indices, label, ptr, cell_ids, rem, up, dev, unit, budget, s
         start, members = indptr[c], indptr[c + 1] - indptr[c]
         draws = members_sampled if members > members_sampled else members
         for j in range(draws):
-            i = label[indices[start + (np.random.randint(0, members)
-                                       if members > members_sampled else j)]]
+            i = indices[start + (np.random.randint(0, members) if members > members_sampled
+                                 else j)]
             if rem[i] > 0 and up[i] == want_a and tabu[i] < it and atom_mark[i] != stamp:
                 atom_mark[i] = stamp
                 inside[found] = i
@@ -164,7 +175,7 @@ def _search(indptr, indices, label, ptr, cell_ids, rem, up, dev, unit, budget, s
         for t in range(tried):
             a = inside[t]
             stamp += 1
-            delta, b = _best_partner(a, c, indptr, indices, label, ptr, cell_ids, rem, up, tabu, it,
+            delta, b = _best_partner(a, c, indptr, indices, ptr, cell_ids, rem, up, tabu, it,
                                      gain_up if step_a > 0 else gain_down,
                                      gain_down if step_a > 0 else gain_up,
                                      atom_mark, cell_mark, stamp, cand, 1 - want_a,
@@ -211,7 +222,7 @@ def _search(indptr, indices, label, ptr, cell_ids, rem, up, dev, unit, budget, s
 
 
 @njit(cache=True, nogil=True)
-def _best_partner(a, c, indptr, indices, label, ptr, cell_ids, rem, up, tabu, it, gain_a, gain_b,
+def _best_partner(a, c, indptr, indices, ptr, cell_ids, rem, up, tabu, it, gain_a, gain_b,
                   atom_mark, cell_mark, stamp, cand, want_b, partner_cell_sample,
                   partners_wanted):
     """(penalty change, partner) for the best atom outside ``c`` to move against ``a``;
@@ -234,8 +245,8 @@ def _best_partner(a, c, indptr, indices, label, ptr, cell_ids, rem, up, tabu, it
         start, members = indptr[k], sizes[j]
         draws = partner_cell_sample if members > partner_cell_sample else members
         for m in range(draws):
-            b = label[indices[start + (np.random.randint(0, members)
-                                       if members > partner_cell_sample else m)]]
+            b = indices[start + (np.random.randint(0, members) if members > partner_cell_sample
+                                 else m)]
             if atom_mark[b] == stamp:
                 continue
             atom_mark[b] = stamp
