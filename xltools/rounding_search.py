@@ -119,7 +119,11 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
             members_sampled, partner_cell_sample, partners_wanted):
     np.random.seed(seed)
     n_cells = len(indptr) - 1
-    tabu = np.zeros(len(rem), np.int64)
+    # Per atom in one word, so that judging a drawn atom is one memory access: bit 0 it
+    # can move (has a remainder), bit 1 it rounds up, the rest the iteration its tabu ends.
+    state = np.empty(len(rem), np.int64)
+    for i in range(len(rem)):
+        state[i] = (1 if rem[i] > 0 else 0) | (up[i] << 1)
     # Stamps instead of clearing: an entry equal to the current stamp is marked.
     atom_mark = np.zeros(len(rem), np.int64)
     cell_mark = np.zeros(n_cells, np.int64)
@@ -149,6 +153,7 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
             queued[c] = False
             continue
         want_a = 1 if dev[c] > 0 else 0
+        movable_a = 1 | (want_a << 1)
         step_a = -unit if dev[c] > 0 else unit
         # The atoms of c that may move the helpful way; of a large figure a sample.
         stamp += 1
@@ -158,7 +163,7 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
         for j in range(draws):
             i = indices[start + (np.random.randint(0, members) if members > members_sampled
                                  else j)]
-            if rem[i] > 0 and up[i] == want_a and tabu[i] < it and atom_mark[i] != stamp:
+            if (state[i] & 3) == movable_a and (state[i] >> 2) < it and atom_mark[i] != stamp:
                 atom_mark[i] = stamp
                 inside[found] = i
                 found += 1
@@ -175,10 +180,10 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
         for t in range(tried):
             a = inside[t]
             stamp += 1
-            delta, b = _best_partner(a, c, indptr, indices, ptr, cell_ids, rem, up, tabu, it,
+            delta, b = _best_partner(a, c, indptr, indices, ptr, cell_ids, state, it,
                                      gain_up if step_a > 0 else gain_down,
                                      gain_down if step_a > 0 else gain_up,
-                                     atom_mark, cell_mark, stamp, cand, 1 - want_a,
+                                     atom_mark, cell_mark, stamp, cand, 1 | ((1 - want_a) << 1),
                                      partner_cell_sample, partners_wanted)
             if b >= 0 and (best_b < 0 or delta < best_delta):
                 best_delta, best_a, best_b = delta, a, b
@@ -216,18 +221,18 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
                 size += 1
         up[a] = 1 - up[a]
         up[b] = 1 - up[b]
-        tabu[a] = it + TABU
-        tabu[b] = it + TABU
+        state[a] = 1 | (up[a] << 1) | ((it + TABU) << 2)
+        state[b] = 1 | (up[b] << 1) | ((it + TABU) << 2)
     return it
 
 
 @njit(cache=True, nogil=True)
-def _best_partner(a, c, indptr, indices, ptr, cell_ids, rem, up, tabu, it, gain_a, gain_b,
-                  atom_mark, cell_mark, stamp, cand, want_b, partner_cell_sample,
+def _best_partner(a, c, indptr, indices, ptr, cell_ids, state, it, gain_a, gain_b,
+                  atom_mark, cell_mark, stamp, cand, movable_b, partner_cell_sample,
                   partners_wanted):
     """(penalty change, partner) for the best atom outside ``c`` to move against ``a``;
     partner −1 when there is none.  ``gain_a`` / ``gain_b``: per cell, the penalty change
-    if a's / b's move alone reaches it."""
+    if a's / b's move alone reaches it; ``movable_b``: the low state bits a partner needs."""
     lo, hi = ptr[a], ptr[a + 1]
     if hi == lo:
         return 0, -1
@@ -250,7 +255,7 @@ def _best_partner(a, c, indptr, indices, ptr, cell_ids, rem, up, tabu, it, gain_
             if atom_mark[b] == stamp:
                 continue
             atom_mark[b] = stamp
-            if rem[b] > 0 and up[b] == want_b and tabu[b] < it:
+            if (state[b] & 3) == movable_b and (state[b] >> 2) < it:
                 cand[found] = b
                 found += 1
         held += draws
