@@ -4,6 +4,8 @@ rounding can hold entirely."""
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -171,3 +173,20 @@ def test_solver_reports_the_unheld_figure_and_keeps_the_total():
     outcome = rounding_exact.solve(layout, rem, systematic, 10_000, time_budget=5.0)
     assert outcome.up.sum() == 2
     assert len(outcome.unheld) == 1 and outcome.unheld[0] in (0, 1, 2)
+
+
+def test_a_residual_the_solver_takes_does_not_load_numba():
+    """numba (the compiled search) costs a few tenths of a second to import: a small master,
+    which goes straight to the solver, must not pay it."""
+    code = ("import sys; from xltools.rounding import controlled_round; "
+            f"r = controlled_round(*{ODD_CYCLE!r}, unit=10_000); "
+            "assert r.method == 'exact', r.method; "
+            "assert 'numba' not in sys.modules and 'xltools.rounding_search' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_search_loads_numba_only_when_it_runs():
+    code = ("import sys; import xltools.rounding as r; assert 'numba' not in sys.modules; "
+            f"res = r.controlled_round(*{ODD_CYCLE!r}, unit=10_000, time_budget=0); "
+            "assert res.method == 'local-search', res.method; assert 'numba' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
