@@ -81,26 +81,28 @@ def _renumber(indices, label):
 
 @njit(cache=True, nogil=True)
 def _transpose(indptr, indices, n_atoms, wanted):
+    """A counting sort: the first pass counts each atom's cells, the second places them."""
     ptr = np.zeros(n_atoms + 1, np.int64)
-    for c in range(len(indptr) - 1):
-        if indptr[c + 1] - indptr[c] < 2:
-            continue
-        for j in range(indptr[c], indptr[c + 1]):
-            a = indices[j]
-            if wanted[a]:
-                ptr[a + 1] += 1
-    for a in range(n_atoms):
-        ptr[a + 1] += ptr[a]
-    cell_ids = np.empty(ptr[n_atoms], np.int32)
-    filled = ptr[:-1].copy()
-    for c in range(len(indptr) - 1):
-        if indptr[c + 1] - indptr[c] < 2:
-            continue
-        for j in range(indptr[c], indptr[c + 1]):
-            a = indices[j]
-            if wanted[a]:
-                cell_ids[filled[a]] = c
-                filled[a] += 1
+    cell_ids = np.empty(0, np.int32)
+    filled = ptr
+    for place in range(2):
+        for c in range(len(indptr) - 1):
+            if indptr[c + 1] - indptr[c] < 2:
+                continue
+            for j in range(indptr[c], indptr[c + 1]):
+                a = indices[j]
+                if not wanted[a]:
+                    continue
+                if place:
+                    cell_ids[filled[a]] = c
+                    filled[a] += 1
+                else:
+                    ptr[a + 1] += 1
+        if not place:
+            for a in range(n_atoms):
+                ptr[a + 1] += ptr[a]
+            cell_ids = np.empty(ptr[n_atoms], np.int32)
+            filled = ptr[:-1].copy()
     return ptr, cell_ids
 
 
