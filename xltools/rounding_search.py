@@ -24,7 +24,7 @@ from numba import njit
 from .rounding_exact import Cells
 
 INSIDE_TRIED = 4  # atoms of the figure tried per iteration
-MEMBERS_SAMPLED = 256  # of a large figure, for its moving atoms
+MEMBERS_SAMPLED = 256  # of a large figure, a run from a random place, for its moving atoms
 # Of each of the atom's large figures, this many members in a run from a random place are
 # partners: read in a run, they cost no cache miss each as random draws did.
 PARTNER_CELL_SAMPLE = 64
@@ -159,14 +159,15 @@ def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, in
         want_a = 1 if dev[c] > 0 else 0
         movable_a = 1 | (want_a << 1)
         step_a = -unit if dev[c] > 0 else unit
-        # The atoms of c that may move the helpful way; of a large figure a sample.
+        # The atoms of c that may move the helpful way; of a large figure a run of them.
         stamp += 1
         found = 0
         start, members = indptr[c], indptr[c + 1] - indptr[c]
         draws = members_sampled if members > members_sampled else members
+        offset = np.random.randint(0, members) if members > members_sampled else 0
         for j in range(draws):
-            i = indices[start + (np.random.randint(0, members) if members > members_sampled
-                                 else j)]
+            at = offset + j
+            i = indices[start + (at if at < members else at - members)]
             if (state[i] & 3) == movable_a and (state[i] >> 2) < it and atom_mark[i] != stamp:
                 atom_mark[i] = stamp
                 inside[found] = i
