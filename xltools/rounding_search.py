@@ -47,11 +47,11 @@ def search(cells: Cells, rem: np.ndarray, up: np.ndarray, dev: np.ndarray, unit:
     indices = cells.indices
     label = np.empty(len(rem), indices.dtype)
     label[order] = np.arange(len(rem))
-    rem_l, up_l = rem[order], up[order]
+    movable, up_l = rem[order] > 0, up[order]
     _renumber(indices, label)
     try:
-        ptr, cell_ids = _transpose(indptr, indices, len(rem), rem_l > 0)
-        iterations = _search(indptr, indices, ptr, cell_ids, rem_l, up_l, dev, unit, budget,
+        ptr, cell_ids = _transpose(indptr, indices, len(rem), movable)
+        iterations = _search(indptr, indices, ptr, cell_ids, movable, up_l, dev, unit, budget,
                              seed, INSIDE_TRIED, MEMBERS_SAMPLED, PARTNER_CELL_SAMPLE,
                              PARTNERS_WANTED)
     finally:
@@ -83,10 +83,11 @@ def _renumber(indices, label):
 
 @njit(cache=True, nogil=True)
 def _transpose(indptr, indices, n_atoms, wanted):
-    """A counting sort: the first pass counts each atom's cells, the second places them."""
+    """A counting sort: the first pass counts each atom's cells, the second places them,
+    with ``ptr[a]`` as atom a's fill position (which ends as ``ptr[a + 1]``, so one shift
+    restores the row starts and no second array of atoms is needed)."""
     ptr = np.zeros(n_atoms + 1, np.int64)
     cell_ids = np.empty(0, np.int32)
-    filled = ptr
     for place in range(2):
         for c in range(len(indptr) - 1):
             if indptr[c + 1] - indptr[c] < 2:
@@ -96,15 +97,17 @@ def _transpose(indptr, indices, n_atoms, wanted):
                 if not wanted[a]:
                     continue
                 if place:
-                    cell_ids[filled[a]] = c
-                    filled[a] += 1
+                    cell_ids[ptr[a]] = c
+                    ptr[a] += 1
                 else:
                     ptr[a + 1] += 1
         if not place:
             for a in range(n_atoms):
                 ptr[a + 1] += ptr[a]
             cell_ids = np.empty(ptr[n_atoms], np.int32)
-            filled = ptr[:-1].copy()
+    for a in range(n_atoms, 0, -1):
+        ptr[a] = ptr[a - 1]
+    ptr[0] = 0
     return ptr, cell_ids
 
 
@@ -119,17 +122,17 @@ def _set_gains(k, dev, unit, gain_up, gain_down):
 
 
 @njit(cache=True, nogil=True)
-def _search(indptr, indices, ptr, cell_ids, rem, up, dev, unit, budget, seed, inside_tried,
+def _search(indptr, indices, ptr, cell_ids, movable, up, dev, unit, budget, seed, inside_tried,
             members_sampled, partner_cell_sample, partners_wanted):
     np.random.seed(seed)
     n_cells = len(indptr) - 1
     # Per atom in one word, so that judging a drawn atom is one memory access: bit 0 it
     # can move (has a remainder), bit 1 it rounds up, the rest the iteration its tabu ends.
-    state = np.empty(len(rem), np.int64)
-    for i in range(len(rem)):
-        state[i] = (1 if rem[i] > 0 else 0) | (up[i] << 1)
+    state = np.empty(len(up), np.int64)
+    for i in range(len(up)):
+        state[i] = (1 if movable[i] else 0) | (up[i] << 1)
     # Stamps instead of clearing: an entry equal to the current stamp is marked.
-    atom_mark = np.zeros(len(rem), np.int64)
+    atom_mark = np.zeros(len(up), np.int64)
     cell_mark = np.zeros(n_cells, np.int64)
     stamp = 0
     queue = np.empty(n_cells, np.int64)
