@@ -18,9 +18,9 @@ and the solver finishes what it leaves.  All keep the grand total equal to the e
 rounded half-up.
 
 Memberships are held as compressed sparse rows (rounding_cells: figures deduplicated by
-hashing, int32 atom indices, the transpose for the search), so a million-line master's 39
-million memberships take a few hundred MB rather than gigabytes of Python tuples and sets.
-The search (rounding_search) is compiled with numba.
+hashing, int32 atom indices), so a million-line master's 39 million memberships take a few
+hundred MB rather than gigabytes of Python tuples and sets.  The search (rounding_search,
+with its own transpose) is compiled with numba and imported only when it runs.
 """
 
 from __future__ import annotations
