@@ -7,7 +7,7 @@ import tracemalloc
 
 import numpy as np
 
-from xltools import rounding_cells, rounding_exact
+from xltools import rounding_cells, rounding_exact, rounding_search
 from xltools.money import half_up_div
 from xltools.rounding import controlled_round
 from xltools.rounding_exact import Cells
@@ -90,7 +90,7 @@ def test_chunked_passes_agree_with_plain_python(monkeypatch):
         values = rng.integers(0, 10**6, atoms)
         assert distinct.sums(values).tolist() == [int(values[list(r)].sum()) for r in rows]
         wanted = rng.random(atoms) < 0.7
-        ptr, cell_ids = rounding_cells.atom_cells(distinct, atoms, wanted)
+        ptr, cell_ids = rounding_search.atom_cells(distinct, atoms, wanted)
         for a in range(atoms):
             expected = [c for c, r in enumerate(rows) if len(r) >= 2 and a in r and wanted[a]]
             assert cell_ids[ptr[a]:ptr[a + 1]].tolist() == expected

@@ -18,32 +18,26 @@ and the solver finishes what it leaves.  All keep the grand total equal to the e
 rounded half-up.
 
 Memberships are held as compressed sparse rows (rounding_cells: figures deduplicated by
-hashing, int32 atom indices, the transpose for the search), so a million-line master's 39
-million memberships take a few hundred MB rather than gigabytes of Python tuples and sets.
-A large residual is searched in numpy (rounding_search), a small one on Python sets
-(_python_search, the search the fallback has always used).
+hashing, int32 atom indices), so a million-line master's 39 million memberships take a few
+hundred MB rather than gigabytes of Python tuples and sets.  The search (rounding_search,
+with its own transpose) is compiled with numba and imported only when it runs.
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from . import rounding_exact, rounding_search
-from .rounding_cells import atom_cells, distinct_cells
+from . import rounding_exact
+from .rounding_cells import distinct_cells
 from .rounding_exact import Cells
 
 DEFAULT_TIME_BUDGET = 5.0  # seconds for the exact solver before falling back to local search
 # Above this many free atoms the exact program takes longer than the local search (5,000
 # lines: about 4,800 free atoms, 17 s for HiGHS against 1.5 s), which then goes first.
 DIRECT_SOLVE_ATOMS = 1_000
-# Atoms (and cells) whose memberships the local search keeps as Python objects at once.
-LAZY_KEPT = 20_000
-# Free atoms above which the swap search runs in numpy (rounding_search).
-NUMPY_SEARCH_ATOMS = 1_000
 
 
 @dataclass(frozen=True)
@@ -91,27 +85,28 @@ def controlled_round(
     up[order_arr] = np.diff(cur, prepend=0)
 
     r_sum = distinct.sums(rem)
+    dev = distinct.sums(up) * unit - r_sum
     method, iterations, solved = "systematic", 0, True
-    if _violated(distinct, up, r_sum, unit).any():
+    if (np.abs(dev) >= unit).any():
         # On a large master systematic rounding leaves thousands of figures off, all their
         # atoms would be free and the program too big to solve in seconds: the local search
         # first brings the residual down to a few figures (usually none).
-        if _free_atoms(distinct, rem, up, r_sum, unit) > DIRECT_SOLVE_ATOMS:
+        if _free_atoms(distinct, rem, dev, unit) > DIRECT_SOLVE_ATOMS:
             method = "local-search"
-            iterations = _local_search(distinct, rem, up, r_sum, unit,
-                                       max_iterations, seed)
-        if _violated(distinct, up, r_sum, unit).any():
+            iterations = _local_search(distinct, rem, up, dev, unit, max_iterations, seed,
+                                           order_arr)
+        if (np.abs(dev) >= unit).any():
             outcome = (rounding_exact.solve(distinct, rem, up, unit, time_budget)
                        if time_budget > 0 else None)
             if outcome is not None:
                 up, method = outcome.up, "exact"
+                dev = distinct.sums(up) * unit - r_sum
             elif method == "systematic":
                 method = "local-search"
-                iterations = _local_search(distinct, rem, up, r_sum, unit,
-                                       max_iterations, seed)
+                iterations = _local_search(distinct, rem, up, dev, unit, max_iterations, seed,
+                                           order_arr)
             solved = outcome is not None
 
-    dev = distinct.sums(up) * unit - r_sum
     rounded = (base + up).tolist()
     far = np.abs(dev) >= unit
     off = np.flatnonzero(far[cell_of_figure])
@@ -119,172 +114,21 @@ def controlled_round(
     return RoundingResult(rounded, deviations, iterations, method, solved or not far.any())
 
 
-def _violated(distinct: Cells, up: np.ndarray, r_sum: np.ndarray, unit: int) -> np.ndarray:
-    return np.abs(distinct.sums(up) * unit - r_sum) >= unit
+def _free_atoms(distinct: Cells, rem: np.ndarray, dev: np.ndarray, unit: int) -> int:
+    """Atoms the exact solver would free first: those with a remainder in a violated figure.
 
-
-def _free_atoms(distinct: Cells, rem, up, r_sum, unit) -> int:
-    """Atoms the exact solver would free first: those with a remainder in a violated figure."""
+    A figure at a time: a mask over every membership would take tens of MB on a
+    million-line master, whose peak memory this would raise."""
     free = np.zeros(len(rem), bool)
     start, end = distinct.indptr[:-1], distinct.indptr[1:]
-    for c in np.flatnonzero(_violated(distinct, up, r_sum, unit)).tolist():
+    for c in np.flatnonzero(np.abs(dev) >= unit).tolist():
         free[distinct.indices[start[c]:end[c]]] = True
     return int((free & (rem > 0)).sum())
 
 
-def _local_search(distinct: Cells, rem, up, r_sum, unit, max_iterations, seed) -> int:
-    """Swap-based repair of ``up`` in place; returns the iterations.
+def _local_search(distinct: Cells, rem, up, dev, unit, max_iterations, seed, order) -> int:
+    """Swap-based repair of ``up`` and ``dev`` in place; returns the iterations."""
+    from . import rounding_search  # imports numba: only a master that needs the search pays
 
-    A residual of up to NUMPY_SEARCH_ATOMS free atoms is searched on Python sets
-    (_python_search), whose per-step cost is lowest on a few hundred atoms; a larger one in
-    numpy (rounding_search), which scores every partner of an atom at once."""
     budget = max_iterations or 200 * distinct.count + 1000
-    if _free_atoms(distinct, rem, up, r_sum, unit) <= NUMPY_SEARCH_ATOMS:
-        return _python_search(distinct, rem, up, r_sum, unit, budget, seed)
-    ptr, cell_ids = atom_cells(distinct, len(rem), rem > 0)
-    dev = distinct.sums(up) * unit - r_sum
-    return rounding_search.search(distinct, ptr, cell_ids, rem, up, dev, unit, budget, seed)
-
-
-def _python_search(distinct: Cells, rem_arr, up_arr, r_sum, unit, budget, seed) -> int:
-    """The swap search on Python sets, for a small residual; returns the iterations.
-
-    Each atom's cells and each cell's atoms become Python objects only when the search
-    first looks at them."""
-    ptr, cell_ids = atom_cells(distinct, len(rem_arr), rem_arr > 0)
-    cells = _Lazy(lambda c: distinct.indices[distinct.indptr[c]:distinct.indptr[c + 1]].tolist())
-    cells_of = _Lazy(lambda a: cell_ids[ptr[a]:ptr[a + 1]].tolist())
-    cell_sets = _Lazy(lambda a: frozenset(cells_of[a]))
-    rem, up = rem_arr.tolist(), up_arr.tolist()
-    dev_arr = distinct.sums(up_arr) * unit - r_sum
-    dev = dev_arr.tolist()
-    violated = set(np.flatnonzero(np.abs(dev_arr) >= unit).tolist())
-    sizes = distinct.sizes.tolist()
-    iterations = _repair(cells, cells_of, cell_sets, sizes, rem, up, dev, violated, unit,
-                         budget, random.Random(seed))
-    up_arr[:] = up
-    return iterations
-
-
-class _Lazy(dict):
-    """A mapping that computes a missing entry on first use and keeps at most ``LAZY_KEPT``
-    entries: on a million-line master the search wanders over most atoms, and holding every
-    atom's cells as Python sets took gigabytes.  Recomputing an entry gives the same value,
-    so forgetting them changes nothing but time."""
-
-    def __init__(self, make) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, key):
-        if len(self) >= LAZY_KEPT:
-            self.clear()
-        value = self[key] = self._make(key)
-        return value
-
-
-def _penalty(dev: int, unit: int) -> int:
-    over = abs(dev) - unit
-    return 0 if over < 0 else over // unit + 1
-
-
-def _repair(cells, cells_of, cell_sets, sizes, rem, up, dev, violated, unit, budget, rng) -> int:
-    """Swap-based local search; returns the iterations used."""
-    tabu: dict[int, int] = {}
-    it = 0
-    while violated and it < budget:
-        it += 1
-        c = rng.choice(tuple(violated))
-        too_high = dev[c] > 0
-        # The atom inside c must move in the direction that helps c.  A large figure (a
-        # grand total, an 经济分类 class over every 功能分类) has thousands of atoms: a
-        # random sample of them offers enough moves at a fraction of the cost.
-        members = cells[c] if len(cells[c]) <= 256 else rng.sample(cells[c], 256)
-        inside = [i for i in members if rem[i] and up[i] == (1 if too_high else 0)
-                  and tabu.get(i, -1) < it]
-        if not inside:
-            violated.discard(c)  # cannot be helped by any move (all atoms fixed)
-            continue
-        rng.shuffle(inside)
-        best = None
-        for a in inside[:12]:
-            for b in _partners(a, c, cells, cells_of, cell_sets, sizes, rem, up, too_high, it, tabu, rng):
-                down, upper = (a, b) if too_high else (b, a)
-                delta = _swap_delta(down, upper, cell_sets, dev, unit)
-                if best is None or delta < best[0]:
-                    best = (delta, down, upper)
-                    if delta < 0:  # the first improving swap will do: searching on costs more
-                        break
-            if best is not None and best[0] < 0:
-                break
-        if best is None:
-            continue
-        delta, down, upper = best
-        if delta > 0 and rng.random() > 0.1:
-            continue
-        _apply_swap(down, upper, cell_sets, dev, up, violated, unit)
-        tabu[down] = tabu[upper] = it + 7
-    return it
-
-
-def _partners(a, c, cells, cells_of, cell_sets, sizes, rem, up, too_high, it, tabu, rng):
-    """Atoms outside c that can take the opposite move, nearest (most shared cells) first."""
-    want = 0 if too_high else 1
-    seen = {a}
-    found = 0
-    # Small cells first: atoms sharing a small figure with a share most figures with it.
-    for other in sorted(cells_of[a], key=sizes.__getitem__):
-        if other == c:
-            continue
-        members = cells[other]
-        if len(members) > 64:
-            members = rng.sample(members, 64)
-        for b in members:
-            if b in seen or not rem[b] or up[b] != want or tabu.get(b, -1) >= it:
-                continue
-            seen.add(b)
-            if c in cell_sets[b]:
-                continue
-            yield b
-            found += 1
-            if found >= 24:
-                return
-
-
-def _swap_delta(down: int, upper: int, cell_sets, dev, unit) -> int:
-    """Change of the total penalty if ``down`` rounds down and ``upper`` up.
-
-    The hot loop of the search: the penalty is computed inline (see _penalty)."""
-    delta = 0
-    d_cells, u_cells = cell_sets[down], cell_sets[upper]
-    for cells_moved, others, step in ((d_cells, u_cells, -unit), (u_cells, d_cells, unit)):
-        for k in cells_moved:
-            if k in others:
-                continue
-            before = dev[k]
-            after = before + step
-            before = before if before >= 0 else -before
-            after = after if after >= 0 else -after
-            if before >= unit:
-                delta -= (before - unit) // unit + 1
-            if after >= unit:
-                delta += (after - unit) // unit + 1
-    return delta
-
-
-def _apply_swap(down, upper, cell_sets, dev, up, violated, unit) -> None:
-    up[down] = 0
-    up[upper] = 1
-    for k in cell_sets[down] - cell_sets[upper]:
-        dev[k] -= unit
-        _mark(k, dev, violated, unit)
-    for k in cell_sets[upper] - cell_sets[down]:
-        dev[k] += unit
-        _mark(k, dev, violated, unit)
-
-
-def _mark(k, dev, violated, unit) -> None:
-    if _penalty(dev[k], unit):
-        violated.add(k)
-    else:
-        violated.discard(k)
+    return rounding_search.search(distinct, rem, up, dev, unit, budget, seed, order)

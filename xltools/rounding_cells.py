@@ -15,7 +15,7 @@ import numpy as np
 
 from .rounding_exact import Cells
 
-_CHUNK = 1 << 18  # memberships hashed or transposed at a time: temporaries of a few MB
+_CHUNK = 1 << 18  # memberships hashed at a time: temporaries of a few MB
 
 
 def as_csr(cells, n_atoms: int) -> tuple[np.ndarray, np.ndarray]:
@@ -66,44 +66,6 @@ def distinct_cells(cells, n_atoms: int) -> tuple[np.ndarray, Cells]:
     d_indptr = np.zeros(int(is_rep.sum()) + 1, np.int64)
     np.cumsum(sizes[is_rep], out=d_indptr[1:])
     return cell_of_figure, Cells(d_indptr, flat[keep])
-
-
-def atom_cells(cells: Cells, n_atoms: int, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The transpose for the atoms in ``wanted``: atom a lies in the cells
-    ``cell_ids[ptr[a]:ptr[a + 1]]`` (ascending), counting only cells of two atoms or more —
-    a single atom is always within one unit, so no move can matter to it.
-
-    A counting sort done a few million memberships at a time: a whole-array argsort would
-    need 8 bytes per membership on top (300 MB on a million-line master)."""
-    ptr = np.zeros(n_atoms + 1, np.int64)
-    for atoms, _ in _kept_entries(cells, wanted):
-        ptr[1:] += np.bincount(atoms, minlength=n_atoms)
-    np.cumsum(ptr, out=ptr)
-    kind = np.int32 if cells.count < 2**31 else np.int64
-    cell_ids = np.empty(int(ptr[-1]), kind)
-    filled = ptr[:-1].copy()
-    for atoms, figs in _kept_entries(cells, wanted):
-        by_atom = np.argsort(atoms, kind="stable")
-        atoms, figs = atoms[by_atom], figs[by_atom]
-        first = np.ones(len(atoms), bool)
-        first[1:] = atoms[1:] != atoms[:-1]
-        starts = np.flatnonzero(first)
-        rank = np.arange(len(atoms)) - np.repeat(starts, np.diff(np.append(starts, len(atoms))))
-        cell_ids[filled[atoms] + rank] = figs
-        filled += np.bincount(atoms, minlength=n_atoms)
-    return ptr, cell_ids
-
-
-def _kept_entries(cells: Cells, wanted: np.ndarray):
-    """(atom, cell) of each membership in a cell of two atoms or more and of a wanted atom,
-    in cell order, a chunk at a time."""
-    big = cells.sizes >= 2
-    for s in range(0, len(cells.indices), _CHUNK):
-        e = min(s + _CHUNK, len(cells.indices))
-        figs = (np.searchsorted(cells.indptr, np.arange(s, e), side="right") - 1).astype(np.int32)
-        atoms = cells.indices[s:e]
-        keep = big[figs] & wanted[atoms]
-        yield atoms[keep], figs[keep]
 
 
 def _figure_hash(flat, indptr, mul1, mul2) -> np.ndarray:
