@@ -19,9 +19,9 @@ from itertools import repeat
 from operator import is_
 
 import numpy as np
-import pandas as pd
 
 from ..codes import to_halfwidth
+from ..factorize import factorize, factorize_ints
 from ..model import Line
 from ..money import UNIT_FACTORS, AmountError, parse_amount, to_fen
 from ..sources import EXPENSE_TYPES, resolve
@@ -48,11 +48,10 @@ class Column:
 
     @classmethod
     def of(cls, values: list) -> "Column":
-        arr = np.empty(len(values), dtype=object)
-        arr[:] = values
-        codes, uniques = pd.factorize(arr)
-        mixed = any(type(v) is bool for v in uniques)
-        return cls(codes.astype(np.int64), list(uniques), mixed)
+        codes, uniques = factorize(values)
+        # 1.0 may have come first and stand for a later True: look at every value's type
+        mixed = bool in set(map(type, values))
+        return cls(codes, uniques, mixed)
 
     def verdict(self, ok: list[bool]) -> np.ndarray:
         """Per row, ``ok`` of its distinct value (False for blanks)."""
@@ -203,10 +202,8 @@ def first_of_equal(fields: list[list]) -> np.ndarray:
     n = len(fields[0]) if fields else 0
     key = np.zeros(n, dtype=np.int64)
     for values in fields:
-        arr = np.empty(n, dtype=object)
-        arr[:] = values
-        codes, uniques = pd.factorize(arr)  # None → -1
-        key = pd.factorize(key * (len(uniques) + 1) + codes + 1)[0]
+        codes, uniques = factorize(values)  # None → -1
+        key = factorize_ints(key * (len(uniques) + 1) + codes + 1)
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return first[inverse]
 
@@ -214,7 +211,9 @@ def first_of_equal(fields: list[list]) -> np.ndarray:
 def distinct(values) -> list:
     """The values that are not None, each once (equal ones as dict keys are: 1.0 and True
     are one), in the order they first come."""
-    return list(dict.fromkeys(v for v in pd.unique(np.asarray(values, dtype=object)) if v is not None))
+    seen = dict.fromkeys(values)
+    seen.pop(None, None)
+    return list(seen)
 
 
 def new_lines(*fields: list) -> list[Line]:

@@ -13,8 +13,8 @@ from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
+from ..factorize import factorize, factorize_ints
 from .select import Select
 
 FIELDS = ("unit", "func", "econ", "type", "project", "source")
@@ -137,8 +137,8 @@ def _combined(code_columns) -> np.ndarray:
             key = codes
         else:
             # renumbered after each field, so the combined key never outgrows int64
-            key = pd.factorize(key * (int(codes.max(initial=0)) + 1) + codes)[0].astype(np.int64)
-    return pd.factorize(key)[0].astype(np.int64)
+            key = factorize_ints(key * (int(codes.max(initial=0)) + 1) + codes)
+    return factorize_ints(key)
 
 
 def make_atoms(lines) -> AtomTable:
@@ -149,11 +149,7 @@ def make_atoms(lines) -> AtomTable:
                "project": [ln.project for ln in lines], "source": [ln.source for ln in lines]}
     codes, uniques = {}, {}
     for name in FIELDS:
-        arr = np.empty(n, dtype=object)
-        arr[:] = columns.pop(name)
-        c, u = pd.factorize(arr)
-        codes[name] = c.astype(np.int64)
-        uniques[name] = list(u)
+        codes[name], uniques[name] = factorize(columns.pop(name))
     line_codes = {"unit": codes["unit"], "project": codes["project"]}
     # a basic line's project is ignored (the reader warns)
     project_type = [i for i, u in enumerate(uniques["type"]) if u == PROJECT_TYPE]
