@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, collector
 from .atomic import OutputError, write_text
 from .findings import Severity, summary
 from .reader import ReadError, read_master
@@ -69,8 +69,9 @@ def build_outputs(master_path: str, outdir: str, force: bool, pdf: bool = False,
     if pdf and find_soffice() is None:
         raise Failure("--pdf 需要 LibreOffice，但本机没有找到（soffice）。请安装 LibreOffice，"
                       "或去掉 --pdf 只生成 Excel 和 Word 文件。", EXIT_UNREADABLE)
-    master, _ = _load(master_path)
-    prior = read_master(prior_path) if prior_path else None
+    with collector.paused():
+        master, _ = _load(master_path)
+        prior = read_master(prior_path) if prior_path else None
 
     def refuse_overwrite(paths: list[str]) -> None:
         for target in paths:
@@ -149,9 +150,10 @@ def tables(master: str, as_json: bool, output: str | None) -> None:
     """计算全部公开表。"""
     if output and os.path.abspath(output) == os.path.abspath(master):
         raise Failure("输出文件不能是底稿本身，请用 -o 指定另一个文件名。", EXIT_UNREADABLE)
-    m, findings = _load(master)
-    ts = build_tables(m)
-    text = dumps(ts) if as_json else _text_tables(ts)
+    with collector.paused():
+        m, findings = _load(master)
+        ts = build_tables(m)
+        text = dumps(ts) if as_json else _text_tables(ts)
     if output:
         write_text(output, text + "\n")
     else:

@@ -7,12 +7,11 @@ written, always in this order and by these functions only.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
-from typing import Callable, Iterator
+from typing import Callable
 
-from . import narrative, performance
+from . import collector, narrative, performance
 from .audit.disclosure import read_disclosure
 from .audit.structure import structure_findings
 from .checks.identities import Identity, check_tables, identities
@@ -118,32 +117,9 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
     where fork is available).  The command line asks for it; batch runs files in parallel
     already, the add-in runs in a thread.
     """
-    ts = build_tables(master)
-    with _collector_paused():
+    with collector.paused():
+        ts = build_tables(master)
         return _write(master, ts, outdir, prior, pdf, template, before_write, parallel)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the outputs are derived and written.
-
-    The writers make millions of small objects that live until the file is closed (a row's
-    cells, the 校验 sheet's formulas); each time they pass the collector's threshold a full
-    collection walks the master and the tables too: a third of the writing time at 1,000,000
-    lines.  What a writer leaves behind (a closed workbook holds cycles) is collected once it
-    is done, walking only what is not frozen.  Frozen, the objects that exist already are
-    also left alone in the processes forked to write (no page copied only for the collector's
-    bookkeeping).
-    """
-    was_enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
 
 
 def _write(master: Master, ts: TableSet, outdir: str, prior: Master | None, pdf: bool,

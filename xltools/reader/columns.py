@@ -10,16 +10,15 @@ the same, word for word, in the same order.
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import repeat
 from operator import is_
 
 import numpy as np
 
+from .. import collector
 from ..codes import to_halfwidth
 from ..factorize import factorize, factorize_ints
 from ..model import Line
@@ -222,21 +221,8 @@ def new_lines(*fields: list) -> list[Line]:
     column by column takes half the time, for the hundreds of thousands of clean lines."""
     if hasattr(Line, "__post_init__") or len(fields) != len(Line.__slots__):
         return list(map(Line, *fields))
-    with _no_cycle_collection():
+    with collector.paused():  # a million new lines would set it off a thousand times
         lines = list(map(object.__new__, repeat(Line, len(fields[0]))))
         for name, values in zip(Line.__slots__, fields):
             deque(map(getattr(Line, name).__set__, lines, values), maxlen=0)
     return lines
-
-
-@contextmanager
-def _no_cycle_collection():
-    """Pause the cyclic garbage collector: a million new lines would set it off a thousand
-    times, each pass walking every line made so far (lines hold no cycles)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
