@@ -119,6 +119,9 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
     """
     with collector.paused():
         ts = build_tables(master)
+        # Only the worksheet functions rebuild from the figures' layout; at 1,000,000 lines
+        # its memberships are a few hundred MB that the writers would otherwise carry.
+        ts.layout = None
         return _write(master, ts, outdir, prior, pdf, template, before_write, parallel)
 
 
