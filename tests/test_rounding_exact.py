@@ -194,3 +194,14 @@ def test_the_search_loads_numba_only_when_it_runs():
             f"res = r.controlled_round(*{ODD_CYCLE!r}, unit=10_000, time_budget=0); "
             "assert res.method == 'local-search', res.method; assert 'numba' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_search_runs_where_numba_can_cache_nowhere():
+    """A locked-down machine (read-only package folder, no writable home): numba refuses to
+    cache, and the search is compiled in the process instead of failing the import."""
+    code = ("import numba.core.caching as c; c.CacheImpl._locator_classes = []; "
+            "import xltools.rounding as r; "
+            f"res = r.controlled_round(*{ODD_CYCLE!r}, unit=10_000, time_budget=0); "
+            "assert res.method == 'local-search', res.method; "
+            "from xltools import rounding_search as s; assert s._search._cache.__class__.__name__ == 'NullCache'")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -23,6 +23,18 @@ from numba import njit
 
 from .rounding_exact import Cells
 
+def _compiled(**options):
+    """``njit`` with the machine code cached on disk — or, where numba finds no folder it
+    may write (the package's is read-only and so is the home folder: a locked-down server),
+    compiled afresh in each process (seconds) rather than failing the import."""
+    def compile_(function):
+        try:
+            return njit(cache=True, nogil=True, **options)(function)
+        except RuntimeError:  # "cannot cache function …: no locator available"
+            return njit(nogil=True, **options)(function)
+    return compile_
+
+
 INSIDE_TRIED = 4  # atoms of the figure tried per iteration
 MEMBERS_SAMPLED = 256  # of a large figure, a run from a random place, for its moving atoms
 # Of each of the atom's large figures, this many members in a run from a random place are
@@ -74,14 +86,14 @@ def atom_cells(cells: Cells, n_atoms: int, wanted: np.ndarray) -> tuple[np.ndarr
                       np.ascontiguousarray(wanted, np.bool_))
 
 
-@njit(cache=True, nogil=True)
+@_compiled()
 def _renumber(indices, label):
     """indices[j] ← label[indices[j]], in place."""
     for j in range(len(indices)):
         indices[j] = label[indices[j]]
 
 
-@njit(cache=True, nogil=True)
+@_compiled()
 def _transpose(indptr, indices, n_atoms, wanted):
     """A counting sort: the first pass counts each atom's cells, the second places them,
     with ``ptr[a]`` as atom a's fill position (which ends as ``ptr[a + 1]``, so one shift
@@ -111,7 +123,7 @@ def _transpose(indptr, indices, n_atoms, wanted):
     return ptr, cell_ids
 
 
-@njit(cache=True, nogil=True, inline="always")
+@_compiled(inline="always")
 def _set_gains(k, dev, unit, gain_up, gain_down):
     """Change of cell k's penalty — the units beyond the one-unit band, |dev| // unit — if
     its deviation rises (gain_up) or falls (gain_down) by one unit.  Kept per cell as int8
@@ -121,7 +133,7 @@ def _set_gains(k, dev, unit, gain_up, gain_down):
     gain_down[k] = 1 if d <= 0 else (-1 if d >= unit else 0)
 
 
-@njit(cache=True, nogil=True)
+@_compiled()
 def _search(indptr, indices, ptr, cell_ids, movable, up, dev, unit, budget, seed, inside_tried,
             members_sampled, partner_cell_sample, partners_wanted):
     np.random.seed(seed)
@@ -234,7 +246,7 @@ def _search(indptr, indices, ptr, cell_ids, movable, up, dev, unit, budget, seed
     return it
 
 
-@njit(cache=True, nogil=True)
+@_compiled()
 def _best_partner(a, c, indptr, indices, ptr, cell_ids, state, it, gain_a, gain_b,
                   atom_mark, cell_mark, stamp, cand, movable_b, partner_cell_sample,
                   partners_wanted):
