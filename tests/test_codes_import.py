@@ -45,6 +45,13 @@ def write_xlsx(path: Path, rows) -> Path:
     return path
 
 
+def imported_and_used(source: Path, tmp_path: Path) -> None:
+    """`codes import SOURCE --year 2026` succeeds and a master then reads with its names."""
+    run = xltools("codes", "import", str(source), "--year", "2026")
+    assert run.returncode == 0, run.stderr
+    assert_master_uses_the_import(tmp_path)
+
+
 def assert_master_uses_the_import(tmp_path: Path, name: str = "测试科目") -> None:
     from conftest import write_master
 
@@ -83,9 +90,7 @@ def test_import_xlsx_then_build(tmp_path, user_data_folder):
 def test_import_gbk_csv(tmp_path, user_data_folder):
     source = tmp_path / "科目.csv"
     source.write_bytes(f"编码,名称\n{PARENT},测试款\n{CODE},测试科目\n".encode("gbk"))
-    run = xltools("codes", "import", str(source), "--year", "2026")
-    assert run.returncode == 0, run.stderr
-    assert_master_uses_the_import(tmp_path)
+    imported_and_used(source, tmp_path)
 
 
 def test_import_split_columns_with_blank_class_under_it(tmp_path, user_data_folder):
@@ -95,9 +100,7 @@ def test_import_split_columns_with_blank_class_under_it(tmp_path, user_data_fold
     found = read_code_list(str(source))
     assert found.lists["func"] == {"208": "社会保障和就业支出", PARENT: "测试款", CODE: "测试科目",
                                    "2089802": "测试科目二"}
-    run = xltools("codes", "import", str(source), "--year", "2026")
-    assert run.returncode == 0, run.stderr
-    assert_master_uses_the_import(tmp_path)
+    imported_and_used(source, tmp_path)
 
 
 def test_import_text(tmp_path, user_data_folder):
@@ -149,9 +152,7 @@ def test_import_docx(tmp_path, user_data_folder, as_table):
         document.add_paragraph(f"{CODE} 测试科目")
     source = tmp_path / "科目表.docx"
     document.save(source)
-    run = xltools("codes", "import", str(source), "--year", "2026")
-    assert run.returncode == 0, run.stderr
-    assert_master_uses_the_import(tmp_path)
+    imported_and_used(source, tmp_path)
 
 
 def test_import_is_for_its_year_only_and_merges(tmp_path, user_data_folder):
