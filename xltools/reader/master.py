@@ -11,7 +11,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from .. import dictionaries
+from .. import collector, dictionaries
 from ..codes import ParsedCode, parse_code
 from ..findings import Finding, error, info, warning
 from ..model import Info, Line, Master
@@ -37,12 +37,16 @@ TYPE_ECON_CLASSES = {"人员经费": ("301", "303"), "公用经费": ("302", "31
 
 
 def read_master(path: str) -> Master:
-    """Read ``path``; raise ReadError only when it is not a readable workbook at all."""
-    book = open_workbook(path)
-    try:
-        return _MasterParser(book).parse()
-    finally:
-        book.close()
+    """Read ``path``; raise ReadError only when it is not a readable workbook at all.
+
+    The cyclic collector is paused meanwhile (xltools/collector.py): the cells and lines of a
+    big master are millions of objects without cycles, which it would walk again and again."""
+    with collector.paused():
+        book = open_workbook(path)
+        try:
+            return _MasterParser(book).parse()
+        finally:
+            book.close()
 
 
 class _MasterParser:
