@@ -14,12 +14,10 @@ def factorize(values) -> tuple[np.ndarray, list]:
     """(codes, uniques): per value the index of its distinct value in ``uniques``, in order
     of first appearance; -1 for None and NaN, which are not among the uniques.  Values equal
     as dict keys are one (1.0 and True: callers that care look at the types)."""
-    seen = dict.fromkeys(values)
-    seen.pop(None, None)
-    uniques = [v for v in seen if v == v]  # NaN is not equal to itself
-    number = {v: i for i, v in enumerate(uniques)}
-    blank = number.get  # NaN and None are missing: -1
-    codes = np.fromiter((blank(v, -1) for v in values), np.int64, len(values))
+    number = dict.fromkeys(values, -1)  # None and NaN (not equal to itself) stay -1
+    uniques = [v for v in number if v is not None and v == v]
+    number.update(zip(uniques, range(len(uniques))))
+    codes = np.fromiter(map(number.__getitem__, values), np.int64, len(values))
     return codes, uniques
 
 
