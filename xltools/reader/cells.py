@@ -12,24 +12,25 @@ from __future__ import annotations
 import html
 import re
 import zipfile
-from itertools import compress
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .sheetscan import _FORMULA_TAG, _chunks, _formulas, col_index, walk_cells
+from .sheetscan import _FORMULA_TAG, _chunks, _formulas, col_index, formula_problem, walk_cells
 
-# A cell with its address first (Excel, WPS, XlsxWriter and openpyxl all write r first):
-# letters, digits, then the value in one of four forms — the three that nearly every cell
-# takes, which the pass decodes in bulk (a number, a shared string's index, an inline
-# text: the style attribute is the only other one), or any cell at all: its attributes
+# A cell with its address first (Excel, WPS, XlsxWriter and openpyxl all write r first),
+# then the value in one of the forms nearly every cell takes, which the pass decodes in bulk
+# — a number (its text alone), a shared string's index or an inline text (with the markup
+# around it, so that one dict maps either to its value) — or any cell at all: its attributes
 # and body ("" for <c …/>).  Pieces where not every cell matches (no address, a namespace
 # prefix) are walked instead.
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]+")?'
-                   rb'(?:><v>([^<]+)</v></c>| t="s"><v>([^<]+)</v></c>'
-                   rb'| t="inlineStr"><is><t>([^<]+)</t></is></c>'
+_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="[0-9]+")?'
+                   rb'(?:><v>([^<]+)</v></c>|( t="s"><v>[^<]+</v>| t="inlineStr"><is><t>[^<]+</t></is>)</c>'
                    rb'|([^>/]*)(?:/>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>))')
-_PREFIXED_CELL = re.compile(rb'<\w+:c[\s/>]')
+_SHARED, _INLINE, _INLINE_END = b' t="s"><v>', b' t="inlineStr"><is><t>', b"</t></is>"
+# A cell's start tag, with or without a prefix: outside the cells the pattern took, one
+# means a cell it did not take.
+_CELL_TAG = re.compile(rb'<(?:\w+:)?c[\s/>]')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _V = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
 _T = re.compile(rb'<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>')
@@ -125,37 +126,73 @@ def read_sparse(zf: zipfile.ZipFile, part: str, strings: list[str], row_limit: i
     state = {"row": 0}
     with zf.open(part) as fh:
         for chunk in _chunks(fh):
-            if b"mergeCell" in chunk:
-                merged += [((int(r0) - 1, col_index(c0) - 1), (int(r1) - 1, col_index(c1) - 1))
-                           for c0, r0, c1, r1 in _MERGE.findall(chunk)]
-            # A substring test first: the regex alone walks every tag of the piece.
-            if formulas is not None and (b't="e"' in chunk or ((b"<f" in chunk or b":f" in chunk)
-                                                               and _FORMULA_TAG.search(chunk))):
-                _formulas(chunk, formulas)
             # The cells' groups, each a list: split gives them flat, in order, with what lies
             # between the cells, and makes no tuple per cell.
             parts = _CELL.split(chunk)
-            found = len(parts) // _STRIDE
-            # Every "<c" a cell matched (one count); else count the cell tags alone.
-            if (found != chunk.count(b"<c") and found != chunk.count(b"<c ")
-                    + chunk.count(b"<c>") + chunk.count(b"<c/")) \
-                    or (b":c" in chunk and _PREFIXED_CELL.search(chunk)):
-                walked = _walk(chunk, state)  # cells without an address, or prefixed tags
-                found = len(walked)
-                groups = [list(g) for g in zip(*walked)] if walked else []
-                groups[2:2] = [[None] * found] * 3  # every cell in the last form
+            addr, attrs, body = parts[1::_STRIDE], parts[4::_STRIDE], parts[5::_STRIDE]
+            # Whatever the pattern left — the rows' tags, the XML around sheetData, the few
+            # cells in no bulk form — is small: looked at instead of the whole piece.
+            outside = b"".join(parts[0::_STRIDE])
+            odd = b"".join(filter(None, attrs)) + b"".join(filter(None, body))
+            if _CELL_TAG.search(outside) or _CELL_TAG.search(odd):
+                # Cells without an address, or prefixed tags: every cell one by one.
+                del parts
+                groups = _walk(chunk, state)
+                if b"mergeCell" in chunk:
+                    merged += _merged(chunk)
+                if formulas is not None and (b't="e"' in chunk or ((b"<f" in chunk or b":f" in chunk)
+                                                                   and _FORMULA_TAG.search(chunk))):
+                    _formulas(chunk, formulas)
             else:
-                groups = [parts[k::_STRIDE] for k in range(1, _STRIDE)]
-            del parts
-            if found and not reader.add(*groups):
+                groups = (addr, parts[2::_STRIDE], parts[3::_STRIDE], attrs, body)
+                del parts
+                if b"mergeCell" in outside or b"mergeCell" in odd:
+                    merged += _merged(outside + odd)
+                if formulas is not None and (b't="e"' in odd or _FORMULA_TAG.search(odd)):
+                    for i in _given(attrs):
+                        problem = formula_problem(attrs[i], body[i] or b"")
+                        if problem is not None:
+                            formulas[addr[i].decode("ascii")] = problem
+            if groups[0] and not reader.add(*groups):
                 break
     return reader.sheet(tuple(merged))
 
 
+def _merged(xml: bytes) -> list:
+    return [((int(r0) - 1, col_index(c0) - 1), (int(r1) - 1, col_index(c1) - 1))
+            for c0, r0, c1, r1 in _MERGE.findall(xml)]
+
+
+def _given(group: list) -> list[int]:
+    """Where a group of the pattern matched (attributes may match empty)."""
+    if group.count(None) == len(group):
+        return []
+    return [i for i, g in enumerate(group) if g is not None]
+
+
+class _Decoded(dict):
+    """A text cell's markup (None for a cell in another form) → its value, decoded the first
+    time it is met: a dict lookup per cell, and no pass to find the cells not yet known."""
+
+    def __init__(self, decode):
+        super().__init__({None: None})
+        self.decode = decode
+        self.nothing = False  # some markup decodes to None (an empty shared string)
+        self.blanks: set[str] = set()  # the values met so far that are text of blanks only
+
+    def __missing__(self, raw: bytes):
+        value = self[raw] = self.decode(raw)
+        if value is None:
+            self.nothing = True
+        elif value.__class__ is str and not value.strip():
+            self.blanks.add(value)
+        return value
+
+
 class _Pieces:
-    """The cells of a sheet, taken a piece of XML at a time: each piece's values are
-    decoded once per distinct text (codes, types and sources repeat on every line) and
-    its cells handed to their columns as arrays, not one by one."""
+    """The cells of a sheet, taken a piece of XML at a time: text values are decoded once
+    per distinct markup (codes, types and sources repeat on every line), numbers in bulk,
+    and each piece's cells handed to their columns as arrays, not one by one."""
 
     def __init__(self, strings: list[str], row_limit: int | None, cell_limit: int | None):
         self.strings = strings
@@ -163,31 +200,32 @@ class _Pieces:
         self.parts: dict[int, tuple[list, list]] = {}  # column → (row arrays, value arrays)
         self.nonblank: list[np.ndarray] = []
         self.kinds: dict[bytes, bytes] = {}  # attributes → cell type
-        self.texts: dict[bytes, str] = {}  # repeated text values are decoded once
+        self.texts: dict[bytes, str] = {}  # text decoded in the per-cell forms
+        self.decoded = _Decoded(self._text_value)
         self.last = -1
         self.filled = 0
         self.held = 0
-        self.last_digits = b""
+        self.last_row = -1  # of the last cell taken
         self.beyond: str | None = None
         self.too_many: str | None = None
 
-    def add(self, letters: list, digits: list, *forms: list) -> bool:
-        """Take a piece's cells, as the regex's groups (None or b"" where a group is not
-        there); False once a limit is passed (the rest is not read)."""
-        values, blank = self._values(*forms)
-        held = values != None  # noqa: E711 — elementwise
-        keep = np.flatnonzero(held)
-        if not len(keep):
-            return True
-        if len(keep) < len(digits):
-            held = held.tolist()
-            letters, digits = list(compress(letters, held)), list(compress(digits, held))
-        spelled = np.array(digits, dtype="S")
-        # A new row starts wherever the address's digits change, as the cells come.
-        starts = np.empty(len(keep), dtype=bool)
-        starts[0] = spelled[0] != self.last_digits
-        np.not_equal(spelled[1:], spelled[:-1], out=starts[1:])
-        end = len(keep)
+    def add(self, addr: list, number: list, text: list, attrs: list, body: list) -> bool:
+        """Take a piece's cells, as the regex's groups (None where a group is not there);
+        False once a limit is passed (the rest is not read)."""
+        values, maybe_none = self._values(number, text, attrs, body)
+        if maybe_none:
+            keep = np.flatnonzero(values != None)  # noqa: E711 — elementwise
+            if not len(keep):
+                return True
+            if len(keep) < len(values):
+                values = values[keep]
+                addr = [addr[i] for i in keep.tolist()]
+        rows, columns = _addresses(addr)
+        # A new row starts wherever the row changes, as the cells come.
+        starts = np.empty(len(rows), dtype=bool)
+        starts[0] = rows[0] != self.last_row
+        np.not_equal(rows[1:], rows[:-1], out=starts[1:])
+        end = len(rows)
         if self.row_limit is not None:
             over = np.flatnonzero(self.filled + np.cumsum(starts) > self.row_limit)
             if len(over):
@@ -198,19 +236,20 @@ class _Pieces:
             self.too_many = "cells"
         if self.too_many:
             i = end - 1 if self.too_many == "cells" else end
-            self.beyond = (letters[i] + digits[i]).decode("ascii")
+            self.beyond = addr[i].decode("ascii")
         if not end:
             return False
-        keep, starts = keep[:end], starts[:end]
-        rows = _numbers(spelled[:end], 10, 48) - 1
-        column_of = {x: col_index(x) - 1 for x in set(letters)}
-        columns = np.fromiter(map(column_of.__getitem__, letters[:end]), dtype=np.int64, count=end)
+        if end < len(rows):
+            rows, columns, starts, values = rows[:end], columns[:end], starts[:end], values[:end]
         self.filled += int(starts.sum())
         self.held += end
-        self.last_digits = spelled[end - 1]
+        self.last_row = int(rows[-1])
         self.last = max(self.last, int(rows.max()))
-        values = values[keep]
-        nonblank = rows[~blank[keep]]
+        if self.decoded.blanks:
+            blank = np.fromiter(map(self.decoded.blanks.__contains__, values), dtype=bool, count=end)
+            nonblank = rows[~blank]
+        else:
+            nonblank = rows
         if len(nonblank):
             self.nonblank.append(nonblank[np.r_[True, nonblank[1:] != nonblank[:-1]]])
         order = np.argsort(columns, kind="stable")
@@ -223,22 +262,31 @@ class _Pieces:
             value_parts.append(values[at])
         return self.too_many is None
 
-    def _values(self, number: list, shared: list, inline: list, attrs: list,
-                body: list) -> tuple[np.ndarray, np.ndarray]:
-        """Each cell's value (None where it holds nothing) and whether it is blank text."""
-        n = len(body)
-        values = np.full(n, None, dtype=object)
-        blank = np.zeros(n, dtype=bool)
-        if any(number):
-            at = np.fromiter(compress(range(n), number), dtype=np.int64)
-            values[at] = np.array(list(map(float, compress(number, number))), dtype=object)
-        self._by_distinct(values, blank, shared, self._shared)
-        self._by_distinct(values, blank, inline, self._inline)
-        for i in compress(range(n), body):
-            value = _cell_value(self._kind(attrs[i]), body[i], self.strings, self.texts)
-            values[i] = value
-            blank[i] = value.__class__ is str and not value.strip()
-        return values, blank
+    def _values(self, number: list, text: list, attrs: list, body: list) -> tuple[np.ndarray, bool]:
+        """Each cell's value, and whether some may be None (cells holding nothing)."""
+        n = len(text)
+        # fromiter, not np.array: that one looks into every bytes object as a sequence.
+        values = np.fromiter(map(self.decoded.__getitem__, text), dtype=object, count=n)
+        maybe_none = self.decoded.nothing
+        if number.count(None) != n:
+            at = np.fromiter(number, dtype=object, count=n) != None  # noqa: E711 — elementwise
+            values[at] = list(map(float, filter(None, number)))
+        for i in _given(attrs):
+            value = values[i] = (_cell_value(self._kind(attrs[i]), body[i], self.strings, self.texts)
+                                 if body[i] else None)
+            if value is None:
+                maybe_none = True
+            elif value.__class__ is str and not value.strip():
+                self.decoded.blanks.add(value)
+        return values, maybe_none
+
+    def _text_value(self, raw: bytes):
+        if raw.startswith(_SHARED):
+            try:
+                return self.strings[int(raw[len(_SHARED):-4])] or None
+            except (ValueError, IndexError):
+                return None
+        return _text(raw[len(_INLINE):-len(_INLINE_END)]) or None
 
     def _kind(self, attrs: bytes) -> bytes:
         kind = self.kinds.get(attrs)
@@ -247,31 +295,6 @@ class _Pieces:
             kind = self.kinds[attrs] = t.group(1) if t else b"n"
         return kind
 
-    def _shared(self, raw: bytes):
-        try:
-            return self.strings[int(raw)] or None
-        except (ValueError, IndexError):
-            return None
-
-    def _inline(self, raw: bytes):
-        text = self.texts.get(raw)
-        if text is None:
-            text = self.texts[raw] = _text(raw)
-        return text or None
-
-    @staticmethod
-    def _by_distinct(values, blank, raw: list, decode) -> None:
-        """Set the cells where ``raw`` has bytes to them, decoded once per distinct one."""
-        if not any(raw):
-            return
-        at = np.fromiter(compress(range(len(raw)), raw), dtype=np.int64)
-        raw = list(compress(raw, raw))
-        decoded = {r: decode(r) for r in set(raw)}
-        values[at] = np.array(list(map(decoded.__getitem__, raw)), dtype=object)
-        if any(value.__class__ is str and not value.strip() for value in decoded.values()):
-            blank_of = {r: value.__class__ is str and not value.strip() for r, value in decoded.items()}
-            blank[at] = np.fromiter(map(blank_of.__getitem__, raw), dtype=bool, count=len(raw))
-
     def sheet(self, merged: tuple) -> SparseSheet:
         columns = {c: SparseColumn(np.concatenate(rows), np.concatenate(values))
                    for c, (rows, values) in sorted(self.parts.items())}
@@ -279,19 +302,27 @@ class _Pieces:
         return SparseSheet(columns, self.last + 1, merged, self.beyond, self.too_many, nonblank)
 
 
-_STRIDE = 8  # what re.split gives per cell: the text before it and its seven groups
+_STRIDE = 6  # what re.split gives per cell: the text before it and its five groups
 
 
-def _numbers(spelled: np.ndarray, base: int, zero: int) -> np.ndarray:
-    """Addresses' digits (base 10 from "0") or column letters (base 26 from "A"), spelled
-    as a bytes array, as integers — for a whole piece at once."""
-    width = spelled.dtype.itemsize
-    places = spelled.view(np.uint8).reshape(-1, width).astype(np.int64)
-    out = np.zeros(len(spelled), dtype=np.int64)
-    for k in range(width):  # shorter spellings end in zero bytes
+def _addresses(addr: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Cell addresses (b"AB12", at most 3 letters and 9 digits) as 0-based rows and columns,
+    for a whole piece at once."""
+    places = np.fromiter(addr, dtype="S12", count=len(addr)).view(np.uint8).reshape(-1, 12)
+    width = int(np.flatnonzero(places.any(axis=0))[-1]) + 1  # shorter spellings end in zero bytes
+    places = places[:, :width].astype(np.int64)
+    letters = 1 if width < 2 or (places[:, 1] < 65).all() else 3
+    columns = places[:, 0] - 64
+    rows = np.zeros(len(addr), dtype=np.int64)
+    for k in range(1, width):
         place = places[:, k]
-        out = np.where(place > 0, out * base + place - zero, out)
-    return out
+        if k < letters:
+            letter = place >= 65
+            columns = np.where(letter, columns * 26 + place - 64, columns)
+            rows = np.where((place > 0) & ~letter, rows * 10 + place - 48, rows)
+        else:
+            rows = np.where(place > 0, rows * 10 + place - 48, rows)
+    return rows - 1, columns - 1
 
 
 def _cell_value(kind: bytes, body: bytes, strings: list[str], texts: dict[bytes, str]):
@@ -328,10 +359,12 @@ def _value(kind: bytes, body: bytes, strings: list[str], texts: dict[bytes, str]
     return None  # t="e": the scan has the error value
 
 
-def _walk(chunk: bytes, state: dict) -> list[tuple[bytes, bytes, bytes, bytes]]:
-    """Cells of a piece where rows or cells lack their address, placed as calamine places
-    them (sheetscan.walk_cells), with their address spelled as in the XML."""
+def _walk(chunk: bytes, state: dict) -> tuple[list, list, list, list, list]:
+    """The groups of the cells of a piece where rows or cells lack their address, placed as
+    calamine places them (sheetscan.walk_cells), every cell in the pattern's last form."""
     from .workbook import col_letter
 
-    return [(col_letter(col - 1).encode("ascii"), str(row).encode("ascii"), attrs, body)
-            for col, row, attrs, body in walk_cells(chunk, state)]
+    cells = [(f"{col_letter(col - 1)}{row}".encode("ascii"), attrs, body)
+             for col, row, attrs, body in walk_cells(chunk, state)]
+    addr, attrs, body = (list(g) for g in zip(*cells)) if cells else ([], [], [])
+    return addr, [None] * len(cells), [None] * len(cells), attrs, body

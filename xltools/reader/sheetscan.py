@@ -214,13 +214,20 @@ def _walk(chunk: bytes, state: dict) -> list[tuple[int, int]]:
 
 def _formulas(chunk: bytes, found: dict[str, str]) -> None:
     for m in _CELL.finditer(chunk):
-        attrs, body = m.group(1), m.group(3) or b""
-        ref = m.group(2).decode("ascii")
-        if _ERROR_TYPE.search(attrs):
-            v = _VALUE_TEXT.search(body)
-            found[ref] = v.group(1).decode("utf-8", "replace") if v else "#错误"
-        elif _FORMULA.search(body) and not _has_value(attrs, body):
-            found[ref] = ""
+        problem = formula_problem(m.group(1), m.group(3) or b"")
+        if problem is not None:
+            found[m.group(2).decode("ascii")] = problem
+
+
+def formula_problem(attrs: bytes, body: bytes) -> str | None:
+    """What calamine hides about a cell: "" for a formula never calculated, the error value
+    for a cell holding one, else None."""
+    if _ERROR_TYPE.search(attrs):
+        v = _VALUE_TEXT.search(body)
+        return v.group(1).decode("utf-8", "replace") if v else "#错误"
+    if _FORMULA.search(body) and not _has_value(attrs, body):
+        return ""
+    return None
 
 
 def _has_value(attrs: bytes, body: bytes) -> bool:

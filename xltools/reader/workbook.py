@@ -191,11 +191,13 @@ class Workbook:
             sparse = read_sparse(self._zip, part, self._shared_strings)
             return Sheet(name, None, self, sparse.merged, sparse)
         data = self._book.get_sheet_by_name(name)
-        rows = []
-        start_row, start_col = data.start if data.start else (0, 0)
-        rows.extend([] for _ in range(start_row))
-        for raw in data.iter_rows():
-            rows.append([None] * start_col + [None if v == "" else v for v in raw])
+        start_col = data.start[1] if data.start else 0
+        raw_rows = list(data.iter_rows())
+        # iter_rows gives the rows from the sheet's first (not the used range's first, as
+        # to_python does) and the columns from the used range's first.
+        end_row = data.end[0] if data.end else -1
+        rows: list[list[object]] = [[] for _ in range(end_row + 1 - len(raw_rows))]
+        rows.extend([None] * start_col + [None if v == "" else v for v in raw] for raw in raw_rows)
         merged = tuple(data.merged_cell_ranges or ())
         return Sheet(name, rows, self, merged)
 
