@@ -57,12 +57,19 @@ class SparseSheet:
     # Rows with a cell holding something other than blanks (text of spaces is blank).
     nonblank_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
+    # Columns asked for whole (dense), each then held instead of its sparse form: for a
+    # big sheet the two would take twice the memory.
+    whole: dict[int, np.ndarray] = field(default_factory=dict)
+
     def dense(self, col: int) -> np.ndarray:
-        """Column ``col`` as ``nrows`` values (an object array), None where blank."""
-        out = np.full(self.nrows, None, dtype=object)
-        column = self.columns.get(col)
-        if column is not None and len(column.rows):
-            out[column.rows] = column.values
+        """Column ``col`` as ``nrows`` values (an object array, read-only), None where blank."""
+        out = self.whole.get(col)
+        if out is None:
+            out = self.whole[col] = np.full(self.nrows, None, dtype=object)
+            column = self.columns.pop(col, None)
+            if column is not None and len(column.rows):
+                out[column.rows] = column.values
+            out.flags.writeable = False
         return out
 
     def filled_rows(self) -> np.ndarray:
@@ -71,12 +78,22 @@ class SparseSheet:
         mask[self.nonblank_rows] = True
         return mask
 
+    def _cells(self):
+        """(column, its rows, their values) for every column, sparse or whole."""
+        yield from ((c, column.rows, column.values) for c, column in self.columns.items())
+        for c, values in self.whole.items():
+            rows = np.flatnonzero(values != None)  # noqa: E711 — elementwise
+            yield c, rows, values[rows]
+
     def row(self, r: int) -> list[object]:
         found = {}
         for c, column in self.columns.items():
             i = int(np.searchsorted(column.rows, r))
             if i < len(column.rows) and column.rows[i] == r:
                 found[c] = column.values[i]
+        for c, values in self.whole.items():
+            if r < len(values) and values[r] is not None:
+                found[c] = values[r]
         out = [None] * (max(found) + 1 if found else 0)
         for c, v in found.items():
             out[c] = v
@@ -84,18 +101,19 @@ class SparseSheet:
 
     def rows(self) -> list[list[object]]:
         """The dense rows the small-sheet reader gives (row r ends at its last value)."""
+        cells = list(self._cells())
         width: dict[int, int] = {}
-        for c, column in self.columns.items():
-            for r in column.rows.tolist():
+        for c, rows, _ in cells:
+            for r in rows.tolist():
                 if width.get(r, 0) <= c:
                     width[r] = c + 1
-        rows: list[list[object]] = [[] for _ in range(self.nrows)]
+        out: list[list[object]] = [[] for _ in range(self.nrows)]
         for r, w in width.items():
-            rows[r] = [None] * w
-        for c, column in self.columns.items():
-            for r, v in zip(column.rows.tolist(), column.values.tolist()):
-                rows[r][c] = v
-        return rows
+            out[r] = [None] * w
+        for c, rows, values in cells:
+            for r, v in zip(rows.tolist(), values.tolist()):
+                out[r][c] = v
+        return out
 
 
 def shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:

@@ -346,6 +346,8 @@ class _LineParser:
             if len(self.p.findings) > start:
                 self._row_findings[r] = self.p.findings[start:]
                 del self.p.findings[start:]
+        del columns
+        self.sheet.drop_values()  # before the lines are made, not after: the peak of a big read
         bulk = new_lines((clean.rows + 1).tolist(), clean.unit.tolist(), clean.func.tolist(),
                          clean.econ.tolist(), clean.type.tolist(), clean.project.tolist(),
                          clean.source.tolist(), clean.amount.tolist(), clean.note.tolist())

@@ -97,7 +97,6 @@ class Sheet:
         # first cell of each holds the value.
         self.merged = merged
         self._sparse = sparse
-        self._dense: dict[int, np.ndarray] = {}
 
     @property
     def rows(self) -> list[list[object]]:
@@ -107,7 +106,15 @@ class Sheet:
 
     @property
     def nrows(self) -> int:
+        if self._sparse is None and self._rows is None:
+            return self._nrows  # the values are dropped
         return self._sparse.nrows if self._rows is None else len(self._rows)
+
+    def drop_values(self) -> None:
+        """Let the values go once they are made into lines: a million-line sheet's columns
+        take a few hundred MB, as many as the lines.  Its extent and formula cells stay."""
+        self._nrows = self.nrows
+        self._rows = self._sparse = None
 
     def row(self, r: int) -> list[object]:
         """Row ``r`` alone (a big sheet is not turned into rows for it)."""
@@ -118,11 +125,7 @@ class Sheet:
     def column(self, c: int) -> list[object]:
         """Column ``c`` as ``nrows`` values, None where blank."""
         if self._rows is None:
-            # The line rules ask for a column more than once: made once, and read-only.
-            if c not in self._dense:
-                self._dense[c] = self._sparse.dense(c)
-                self._dense[c].flags.writeable = False
-            return self._dense[c]
+            return self._sparse.dense(c)  # made once, and read-only: asked for more than once
         return [row[c] if c < len(row) else None for row in self._rows]
 
     def filled_rows(self) -> np.ndarray:
