@@ -286,9 +286,11 @@ class _Pieces:
         # fromiter, not np.array: that one looks into every bytes object as a sequence.
         values = np.fromiter(map(self.decoded.__getitem__, text), dtype=object, count=n)
         maybe_none = self.decoded.nothing
-        if number.count(None) != n:
+        numbers = n - number.count(None)
+        if numbers:
             at = np.fromiter(number, dtype=object, count=n) != None  # noqa: E711 — elementwise
-            values[at] = list(map(float, filter(None, number)))
+            # As objects: a list would be made a float64 array and every float boxed again.
+            values[at] = np.fromiter(map(float, filter(None, number)), dtype=object, count=numbers)
         for i in _given(attrs):
             value = values[i] = (_cell_value(self._kind(attrs[i]), body[i], self.strings, self.texts)
                                  if body[i] else None)

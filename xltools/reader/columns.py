@@ -26,6 +26,7 @@ from ..money import UNIT_FACTORS, AmountError, parse_amount, to_fen
 from ..sources import EXPENSE_TYPES, resolve
 
 PROJECT_TYPE = "项目支出"
+_NUMBERS = (bool, int, float)
 
 
 def cell_text(value: object) -> str:
@@ -48,8 +49,10 @@ class Column:
     @classmethod
     def of(cls, values: list) -> "Column":
         codes, uniques = factorize(values)
-        # 1.0 may have come first and stand for a later True: look at every value's type
-        mixed = bool in set(map(type, values))
+        # 1.0 may have come first and stand for a later True: look at every value's type —
+        # when a distinct value equals 0 or 1 (a True met first is one itself).
+        mixed = any(u.__class__ in _NUMBERS and (u == 0 or u == 1) for u in uniques) \
+            and bool in set(map(type, values))
         return cls(codes, uniques, mixed)
 
     def verdict(self, ok: list[bool]) -> np.ndarray:
