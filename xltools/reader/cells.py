@@ -20,12 +20,12 @@ from .sheetscan import _FORMULA_TAG, _chunks, _formulas, col_index, formula_prob
 
 # A cell with its address first (Excel, WPS, XlsxWriter and openpyxl all write r first),
 # then the value in one of the forms nearly every cell takes, which the pass decodes in bulk
-# — a number (its text alone), a shared string's index or an inline text (with the markup
-# around it, so that one dict maps either to its value) — or any cell at all: its attributes
-# and body ("" for <c …/>).  Pieces where not every cell matches (no address, a namespace
+# — a number (its text alone; LibreOffice adds t="n"), a shared string's index or an inline
+# text (with the markup around it, so that one dict maps either to its value) — or any cell
+# at all: its attributes and body ("" for <c …/>).  Pieces where not every cell matches (no address, a namespace
 # prefix) are walked instead.
 _CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"(?: s="[0-9]+")?'
-                   rb'(?:><v>([^<]+)</v></c>|( t="s"><v>[^<]+</v>| t="inlineStr"><is><t>[^<]+</t></is>)</c>'
+                   rb'(?:(?: t="n")?><v>([^<]+)</v></c>|( t="s"><v>[^<]+</v>| t="inlineStr"><is><t>[^<]+</t></is>)</c>'
                    rb'|([^>/]*)(?:/>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>))')
 _SHARED, _INLINE, _INLINE_END = b' t="s"><v>', b' t="inlineStr"><is><t>', b"</t></is>"
 # A cell's start tag, with or without a prefix: outside the cells the pattern took, one
@@ -36,7 +36,9 @@ _V = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
 _T = re.compile(rb'<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>')
 _PHONETIC = re.compile(rb'<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>', re.S)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
-_SI = re.compile(rb'<(?:\w+:)?si>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si/>', re.S)
+# Runs of text between tags taken whole, not a character at a time (.*?): LibreOffice writes
+# every string as rich text, a few hundred bytes each.
+_SI = re.compile(rb'<(?:\w+:)?si>([^<]*(?:<(?!/(?:\w+:)?si>)[^<]*)*)</(?:\w+:)?si>|<(?:\w+:)?si/>')
 
 
 @dataclass
@@ -121,8 +123,9 @@ def shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
         return []
     data = zf.read(part)
     out = []
-    for m in _SI.finditer(data):
-        body = _PHONETIC.sub(b"", m.group(1) or b"")
+    for body in _SI.findall(data):
+        if b"rPh" in body:
+            body = _PHONETIC.sub(b"", body)
         out.append(_text(b"".join(_T.findall(body))))
     return out
 
