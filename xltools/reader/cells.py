@@ -193,21 +193,31 @@ def _given(group: list) -> list[int]:
 
 class _Decoded(dict):
     """A text cell's markup (None for a cell in another form) → its value, decoded the first
-    time it is met: a dict lookup per cell, and no pass to find the cells not yet known."""
+    time it is met: a dict lookup per cell, and no pass to find the cells not yet known.
+    (It holds nothing that refers back to the reader: the reader is left for the cyclic
+    collector otherwise, which a big read pauses.)"""
 
-    def __init__(self, decode):
+    def __init__(self, strings: list[str]):
         super().__init__({None: None})
-        self.decode = decode
+        self.strings = strings
         self.nothing = False  # some markup decodes to None (an empty shared string)
         self.blanks: set[str] = set()  # the values met so far that are text of blanks only
 
     def __missing__(self, raw: bytes):
-        value = self[raw] = self.decode(raw)
+        value = self[raw] = self._decode(raw)
         if value is None:
             self.nothing = True
         elif value.__class__ is str and not value.strip():
             self.blanks.add(value)
         return value
+
+    def _decode(self, raw: bytes):
+        if raw.startswith(_SHARED):
+            try:
+                return self.strings[int(raw[len(_SHARED):-4])] or None
+            except (ValueError, IndexError):
+                return None
+        return _text(raw[len(_INLINE):-len(_INLINE_END)]) or None
 
 
 class _Pieces:
@@ -222,7 +232,7 @@ class _Pieces:
         self.nonblank: list[np.ndarray] = []
         self.kinds: dict[bytes, bytes] = {}  # attributes → cell type
         self.texts: dict[bytes, str] = {}  # text decoded in the per-cell forms
-        self.decoded = _Decoded(self._text_value)
+        self.decoded = _Decoded(strings)
         self.last = -1
         self.filled = 0
         self.held = 0
@@ -303,14 +313,6 @@ class _Pieces:
                 self.decoded.blanks.add(value)
         return values, maybe_none
 
-    def _text_value(self, raw: bytes):
-        if raw.startswith(_SHARED):
-            try:
-                return self.strings[int(raw[len(_SHARED):-4])] or None
-            except (ValueError, IndexError):
-                return None
-        return _text(raw[len(_INLINE):-len(_INLINE_END)]) or None
-
     def _kind(self, attrs: bytes) -> bytes:
         kind = self.kinds.get(attrs)
         if kind is None:
@@ -333,12 +335,11 @@ def _addresses(addr: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     for a whole piece at once."""
     places = np.fromiter(addr, dtype="S12", count=len(addr)).view(np.uint8).reshape(-1, 12)
     width = int(np.flatnonzero(places.any(axis=0))[-1]) + 1  # shorter spellings end in zero bytes
-    places = places[:, :width].astype(np.int64)
     letters = 1 if width < 2 or (places[:, 1] < 65).all() else 3
-    columns = places[:, 0] - 64
+    columns = places[:, 0].astype(np.int64) - 64
     rows = np.zeros(len(addr), dtype=np.int64)
     for k in range(1, width):
-        place = places[:, k]
+        place = places[:, k].astype(np.int64)  # a place at a time: the whole would be 8 bytes a letter
         if k < letters:
             letter = place >= 65
             columns = np.where(letter, columns * 26 + place - 64, columns)
