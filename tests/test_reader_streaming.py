@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from xltools.reader import read_master
 from xltools.reader import workbook as wb
 from xltools.reader.cells import read_sparse
-from xltools.reader import sheetscan
+from xltools.reader import cells, sheetscan
 from xltools.reader.sheetscan import scan_sheet
 from xltools.tables import build_tables
 
@@ -219,12 +219,14 @@ def _sheet_rows(draw) -> str:
 
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(_sheet_rows(), st.sampled_from([64, 300, 8 * 1024 * 1024]))
-def test_any_mix_of_cell_forms_reads_as_calamine_reads_it(tmp_path, monkeypatch, rows, piece):
-    """Pieces of a few rows each, or the whole sheet in one: the values, rows holding
-    something, formula problems and merged cells are calamine's and the scan's."""
+@given(_sheet_rows(), st.sampled_from([64, 300, 8 * 1024 * 1024]), st.sampled_from([1, 1 << 17]))
+def test_any_mix_of_cell_forms_reads_as_calamine_reads_it(tmp_path, monkeypatch, rows, piece, cached):
+    """Pieces of a few rows each, or the whole sheet in one, the decoded texts kept from
+    piece to piece or not: the values, rows holding something, formula problems and merged
+    cells are calamine's and the scan's."""
     path = tmp_path / "mix.xlsx"
     monkeypatch.setattr(sheetscan, "_CHUNK", piece)
+    monkeypatch.setattr(cells, "_DECODED_AT_MOST", cached)
     monkeypatch.setattr(sys.modules[__name__], "_FORMS", rows)
     _forms_book(path)
     assert _read(path, True, monkeypatch) == _read(path, False, monkeypatch)

@@ -203,6 +203,10 @@ class _Decoded(dict):
         self.nothing = False  # some markup decodes to None (an empty shared string)
         self.blanks: set[str] = set()  # the values met so far that are text of blanks only
 
+    def forget(self) -> None:
+        self.clear()
+        self[None] = None
+
     def __missing__(self, raw: bytes):
         value = self[raw] = self._decode(raw)
         if value is None:
@@ -244,6 +248,10 @@ class _Pieces:
         """Take a piece's cells, as the regex's groups (None where a group is not there);
         False once a limit is passed (the rest is not read)."""
         values, maybe_none = self._values(number, text, attrs, body)
+        if len(self.decoded) + len(self.texts) > _DECODED_AT_MOST:
+            # A note per line, say: the cache would grow with the sheet and help nothing.
+            self.decoded.forget()
+            self.texts.clear()
         if maybe_none:
             keep = np.flatnonzero(values != None)  # noqa: E711 — elementwise
             if not len(keep):
@@ -328,6 +336,7 @@ class _Pieces:
 
 
 _STRIDE = 6  # what re.split gives per cell: the text before it and its five groups
+_DECODED_AT_MOST = 1 << 17  # distinct texts held decoded between pieces (about 20 MB)
 
 
 def _addresses(addr: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
