@@ -5,7 +5,11 @@ For each size it prints:
 - read: `read_master` (the same read plus every check of master-workbook.md);
 - tables: `xltools tables --json` (read, build, identities, JSON);
 - build: `xltools build` (everything, both workbooks written);
-- peak memory of `tables` and `build` (each in its own process);
+- peak memory of `tables` and `build`, each run in its own process: that process's peak, and
+  — where the step forks helpers (the rounding search's worker, build's writers) — after a
+  slash the peak of all its processes together, sampled from /proc (proportional set sizes,
+  so pages a fork shares with its parent count once); memory targets are judged on the
+  larger;
 - baseline: the workbook an accountant makes by hand — the lines plus one SUMIFS formula per
   figure of 表2, 表3, 表5 and 表6 — recalculated by LibreOffice headless, and its ratio to build;
 - then issue 14's acceptance: UDF recalculation (benchmarks/udf.py, when present), tables ÷
@@ -28,6 +32,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -75,11 +80,60 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak}))
 
 
 def measure(step: str, master: str, out: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", STEP, step, master, out], capture_output=True,
-                          text=True, cwd=os.path.join(HERE, ".."))
-    if done.returncode != 0:
-        raise RuntimeError(f"{step} failed: {done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    """Seconds and peak memory of one step in a process of its own.  ``peak_mb`` is that
+    process's own peak (its resident set); ``tree_mb``, where /proc tells it, the peak of the
+    step's processes together — it forks a search worker and writers — each counted by its
+    proportional set size, so that pages a fork shares with its parent count once."""
+    with subprocess.Popen([sys.executable, "-c", STEP, step, master, out],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          cwd=os.path.join(HERE, "..")) as proc:
+        sampler = _TreeMemory(proc.pid)
+        sampler.start()
+        stdout, stderr = proc.communicate()
+        sampler.stop()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{step} failed: {stderr[-2000:]}")
+    figures = json.loads(stdout.strip().splitlines()[-1])
+    if sampler.peak_kb:
+        figures["tree_mb"] = max(sampler.peak_kb / 1024, figures["peak_mb"])
+    return figures
+
+
+class _TreeMemory(threading.Thread):
+    """Samples Σ Pss over a process and its descendants every few hundredths of a second."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root, self.peak_kb, self.done = root, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.03):
+            total = sum(_pss_kb(pid) for pid in _tree(self.root))
+            self.peak_kb = max(self.peak_kb, total)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+
+def _tree(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            children = [int(c) for c in fh.read().split()]
+    except OSError:
+        return [pid]
+    return [pid] + [p for c in children for p in _tree(c)]
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def attempt(step: str, master: str, out: str) -> dict:
@@ -167,7 +221,11 @@ def seconds(fig: dict) -> str:
 
 
 def megabytes(fig: dict) -> str:
-    return "—" if "refused" in fig else f"{fig['peak_mb']:.0f}"
+    """The step's own peak, then — when it forked helpers — the peak of all its processes."""
+    if "refused" in fig:
+        return "—"
+    own = f"{fig['peak_mb']:,.0f}"
+    return own if round(fig.get("tree_mb", 0)) <= round(fig["peak_mb"]) else f"{own} / {fig['tree_mb']:,.0f}"
 
 
 def main() -> None:
@@ -235,8 +293,9 @@ def acceptance(results: dict[int, dict]) -> list[tuple[str, str, str, str]]:
             if "refused" in fig:
                 rows.append((f"{step} at {lines:,} lines", "refused", target, "NO" if million else "—"))
                 continue
-            ok = fig["seconds"] <= MILLION_SECONDS and fig["peak_mb"] <= MILLION_MB
-            rows.append((f"{step} at {lines:,} lines", f"{fig['seconds']:.1f} s, {fig['peak_mb']:.0f} MB",
+            ok = (fig["seconds"] <= MILLION_SECONDS
+                  and max(fig["peak_mb"], fig.get("tree_mb", 0)) <= MILLION_MB)
+            rows.append((f"{step} at {lines:,} lines", f"{fig['seconds']:.1f} s, {megabytes(fig)} MB",
                          target, ("yes" if ok else "NO") if million else "—"))
         base, build = r["baseline"], r["build"]
         if base is not None:

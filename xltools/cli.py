@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, collector
+from . import __version__, collector, search_worker
 from .atomic import OutputError, write_text
 from .findings import Severity, summary
 from .reader import ReadError, read_master
@@ -107,7 +107,11 @@ def main(ctx: click.Context, debug: bool) -> None:
 def build(master: str, outdir: str, force: bool, pdf: bool, prior: str | None,
           template: str | None) -> None:
     """由底稿生成预算公开表、绩效目标表和预算公开文档（.docx）。"""
-    _, files, findings = build_outputs(master, outdir, force, pdf, prior, template, parallel=True)
+    # One master per process: the worker loads the search while the master is read (batch,
+    # many masters in each process, loads it once in the process instead).
+    with search_worker.ready_for(master, prior):
+        _, files, findings = build_outputs(master, outdir, force, pdf, prior, template,
+                                           parallel=True)
     _print_findings(findings)
     for f in files:
         click.echo(f"已生成：{f}")
@@ -150,7 +154,7 @@ def tables(master: str, as_json: bool, output: str | None) -> None:
     """计算全部公开表。"""
     if output and os.path.abspath(output) == os.path.abspath(master):
         raise Failure("输出文件不能是底稿本身，请用 -o 指定另一个文件名。", EXIT_UNREADABLE)
-    with collector.paused():
+    with search_worker.ready_for(master), collector.paused():
         m, findings = _load(master)
         ts = build_tables(m)
         text = dumps(ts) if as_json else _text_tables(ts)

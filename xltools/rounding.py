@@ -20,7 +20,9 @@ rounded half-up.
 Memberships are held as compressed sparse rows (rounding_cells: figures deduplicated by
 hashing, int32 atom indices), so a million-line master's 39 million memberships take a few
 hundred MB rather than gigabytes of Python tuples and sets.  The search (rounding_search,
-with its own transpose) is compiled with numba and imported only when it runs.
+with its own transpose) is compiled with numba and imported only when it runs — or, for a
+command that reads a large master, run in a worker process that loads numba while the master
+is read (search_worker).
 """
 
 from __future__ import annotations
@@ -128,7 +130,12 @@ def _free_atoms(distinct: Cells, rem: np.ndarray, dev: np.ndarray, unit: int) ->
 
 def _local_search(distinct: Cells, rem, up, dev, unit, max_iterations, seed, order) -> int:
     """Swap-based repair of ``up`` and ``dev`` in place; returns the iterations."""
-    from . import rounding_search  # imports numba: only a master that needs the search pays
+    from . import search_worker
 
     budget = max_iterations or 200 * distinct.count + 1000
+    iterations = search_worker.search(distinct, rem, up, dev, unit, budget, seed, order)
+    if iterations is not None:  # the worker a command started had numba loaded already
+        return iterations
+    from . import rounding_search  # imports numba: only a master that needs the search pays
+
     return rounding_search.search(distinct, rem, up, dev, unit, budget, seed, order)
