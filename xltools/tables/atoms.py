@@ -70,8 +70,7 @@ class AtomTable:
         counts as a value; a name given as None stands for None on every line)."""
         codes = [self.line_codes[k] if k else np.full(len(self.line_codes["unit"]), -1)
                  for k in names]
-        _, first = np.unique(_combined(codes), return_index=True)
-        first.sort()
+        first = _first_appearance(codes)[1]
         values = [_values(self.uniques[k], c[first]).tolist() if k else [None] * len(first)
                   for k, c in zip(names, codes)]
         return {key: rank for rank, key in enumerate(zip(*values))}
@@ -130,15 +129,52 @@ class LazyAtoms(Sequence):
 
 def _combined(code_columns) -> np.ndarray:
     """One code per distinct combination of the code columns, by first appearance."""
-    key = None
+    return _first_appearance(code_columns)[0]
+
+
+# A key table of this many entries per value at most: a master's fields have a few thousand
+# values each, so their combinations are packed into one integer and numbered by a table
+# lookup — numpy's unique sorts, forty times slower (3 million keys: 0.65 s against 0.02 s).
+_TABLE_PER_VALUE = 4
+
+
+def _first_appearance(code_columns) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the number of its combination of codes (-1 included) by first appearance,
+    and per number the row where it first appears."""
+    key, span = None, 1
     for codes in code_columns:
         codes = codes.astype(np.int64) + 1
+        width = int(codes.max(initial=0)) + 1
         if key is None:
-            key = codes
-        else:
-            # renumbered after each field, so the combined key never outgrows int64
-            key = factorize_ints(key * (int(codes.max(initial=0)) + 1) + codes)
-    return factorize_ints(key)
+            key, span = codes, width
+            continue
+        if span * width > _TABLE_PER_VALUE * len(key) + (1 << 16):
+            # renumbered first, so the combined key stays within a table's reach
+            key, first = _numbered(key, span)
+            span = len(first)
+        key = key * width + codes
+        span *= width
+    if key is None:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return _numbered(key, span)
+
+
+def _numbered(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """``key`` (in [0, span)) renumbered 0, 1, 2… by first appearance, and each number's first
+    row: the first row of every key value by ``np.minimum.at``, a pass over the rows."""
+    n = len(key)
+    if span > _TABLE_PER_VALUE * n + (1 << 16):
+        numbers = factorize_ints(key)
+        first = np.full(int(numbers.max(initial=-1)) + 1, n, np.int64)
+        np.minimum.at(first, numbers, np.arange(n))
+        return numbers, first
+    first = np.full(span, n, np.int64)
+    np.minimum.at(first, key, np.arange(n))
+    seen = np.flatnonzero(first < n)
+    by_row = np.argsort(first[seen])  # rows differ: no ties
+    number = np.empty(span, np.int64)
+    number[seen[by_row]] = np.arange(len(seen))
+    return number[key], first[seen[by_row]]
 
 
 def make_atoms(lines) -> AtomTable:
@@ -157,14 +193,10 @@ def make_atoms(lines) -> AtomTable:
     codes["project"] = np.where(basic, -1, codes["project"])
     amount = np.fromiter((ln.amount for ln in lines), dtype=np.int64, count=n)
 
-    line_atom = _combined(codes[name] for name in FIELDS) if n else np.zeros(0, np.int64)
-    count = int(line_atom.max(initial=-1)) + 1
-    by_atom = np.argsort(line_atom, kind="stable")
-    starts = np.searchsorted(line_atom[by_atom], np.arange(count))
-    first = by_atom[starts]  # each atom's first line
-    sums = np.add.reduceat(amount[by_atom], starts) if count else np.zeros(0, np.int64)
-    return AtomTable({name: codes[name][first] for name in FIELDS}, uniques,
-                     sums.astype(np.int64), line_codes)
+    line_atom, first = _first_appearance(codes[name] for name in FIELDS)  # first: its first line
+    sums = np.zeros(len(first), np.int64)
+    np.add.at(sums, line_atom, amount)  # exact: integers, no float weights
+    return AtomTable({name: codes[name][first] for name in FIELDS}, uniques, sums, line_codes)
 
 
 def _values(uniques: list, codes: np.ndarray) -> np.ndarray:
