@@ -101,10 +101,10 @@ class AtomTable:
             ok &= self.where("econ", lambda u: u.startswith(select.econ))
         return ok
 
-    def group_ids(self, fields, rows: np.ndarray) -> np.ndarray:
+    def groups(self, fields, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For the atoms ``rows``, a group number per distinct combination of ``fields``
-        (numbered by first appearance)."""
-        return _combined(self.codes[name][rows] for name in fields)
+        (numbered by first appearance), and per group the place in ``rows`` of its first atom."""
+        return _first_appearance(self.codes[name][rows] for name in fields)
 
 
 class LazyAtoms(Sequence):

@@ -158,62 +158,64 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context
     row key, column by column, which is the order rounding and its findings were defined on.
 
     The row scheme is asked once per distinct combination of the fields it looks at; the
-    memberships are then numpy arrays: every (atom, row key) pair of the section, once per
-    column that takes the atom, sorted by cell."""
+    memberships are then numpy arrays, a column at a time: every (atom, row key) pair of the
+    column sorted by row, so each of its cells is a run of ascending atoms."""
     picked = np.flatnonzero(table.mask(sec.select))
     if not len(picked):
         return [], np.zeros(0, np.int64), np.zeros(0, np.int32)
-    group = table.group_ids(sec.rows.depends, picked)
-    # groups are numbered by first appearance: a group's first atom is where a new number shows
-    first = np.flatnonzero(group > np.maximum.accumulate(np.concatenate(([-1], group[:-1]))))
+    group, first = table.groups(sec.rows.depends, picked)
     row_of: dict[tuple, int] = {}
     pair_row: list[int] = []  # per (group, k): the row of the group's k-th row key
-    pair_k: list[int] = []
     counts: list[int] = []
     for atom in table.atoms_at(picked[first]):
         row_keys = sec.rows.keys(atom, ctx)
         counts.append(len(row_keys))
-        for k, rk in enumerate(row_keys):
-            pair_row.append(row_of.setdefault(rk, len(row_of)))
-            pair_k.append(k)
+        pair_row += [row_of.setdefault(rk, len(row_of)) for rk in row_keys]
     n_keys = np.array(counts, np.int64)
     pair_start = np.cumsum(n_keys) - n_keys
-    n_cols = len(sec.columns)
-    bound = len(row_of) * n_cols
-    # cell = row × columns + column; int32 and int16 halve a million-line master's entries
-    cell_of_pair = np.array(pair_row, np.int32 if bound < 2**31 else np.int64) * n_cols
-    k_of_pair = np.array(pair_k, np.int16 if max(counts) < 2**15 else np.int64)
+    n_rows = len(row_of)
+    row_of_pair = np.array(pair_row, np.int32)
+    group_of_pair = np.repeat(np.arange(len(counts)), n_keys)
 
-    atom_parts, cell_parts, k_parts = [], [], []
+    member_parts, size_parts, head_parts, k_parts, cell_parts = [], [], [], [], []
     for j, col in enumerate(sec.columns):
         inside = table.mask(col.select)[picked]
-        atoms, g = picked[inside], group[inside]
+        atoms, g = picked[inside].astype(np.int32), group[inside]
+        if not len(atoms):
+            continue
         reps = n_keys[g]
         # entry e of an atom: its group's pairs, one after another
         pair = np.repeat(pair_start[g] - (np.cumsum(reps) - reps), reps) + np.arange(int(reps.sum()))
-        atom_parts.append(np.repeat(atoms.astype(np.int32), reps))
-        cell_parts.append(cell_of_pair[pair] + j)
-        k_parts.append(k_of_pair[pair])
-        del pair
-    atom, cell, k = (np.concatenate(p) for p in (atom_parts, cell_parts, k_parts))
-    del atom_parts, cell_parts, k_parts
-    # Stable by cell: within a cell (one column) the entries stay by atom, then row key.
-    by_cell = _stable_order(cell, bound)
-    sizes = np.bincount(cell, minlength=bound)
-    del cell
-    ids = np.flatnonzero(sizes)
-    sizes = sizes[ids]
+        row = row_of_pair[pair]
+        # Stable by row: within a cell the entries stay by atom.
+        by_row = _stable_order(row, n_rows)
+        sizes = np.bincount(row, minlength=n_rows)
+        rows = np.flatnonzero(sizes)
+        sizes = sizes[rows]
+        head_entry = by_row[np.cumsum(sizes) - sizes]
+        head_pair = pair[head_entry]
+        member_parts.append(np.repeat(atoms, reps)[by_row])
+        size_parts.append(sizes)
+        head_parts.append(member_parts[-1][np.cumsum(sizes) - sizes])
+        k_parts.append(head_pair - pair_start[group_of_pair[head_pair]])
+        cell_parts.append(rows * len(sec.columns) + j)
+        del pair, row, by_row
+    if not member_parts:  # no column takes any of the section's atoms
+        return [], np.zeros(0, np.int64), np.zeros(0, np.int32)
+    members = np.concatenate(member_parts)
+    del member_parts
+    sizes, head, k, cell = (np.concatenate(p) for p in (size_parts, head_parts, k_parts, cell_parts))
+    # each cell's first entry is its smallest atom: cells by (that atom, row key, column)
+    seq = np.lexsort((cell % len(sec.columns), k, head))
     starts = np.cumsum(sizes) - sizes
-    head = by_cell[starts]  # each cell's first entry: its smallest atom, then row key
-    seq = np.lexsort((ids % n_cols, k[head], atom[head]))
-    del k
     # the cells' runs laid out again in that order
     take = np.repeat(starts[seq] - (np.cumsum(sizes[seq]) - sizes[seq]), sizes[seq]) \
-        + np.arange(len(atom))
+        + np.arange(len(members))
     row_keys_of = list(row_of)
     columns = [c.key for c in sec.columns]
-    refs = [(t, sec.name, row_keys_of[i // n_cols], columns[i % n_cols]) for i in ids[seq].tolist()]
-    return refs, sizes[seq], atom[by_cell[take]]
+    n_cols = len(columns)
+    refs = [(t, sec.name, row_keys_of[i // n_cols], columns[i % n_cols]) for i in cell[seq].tolist()]
+    return refs, sizes[seq], members[take]
 
 
 def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
