@@ -85,20 +85,22 @@ class AtomTable:
         missing = -1 if fill is None else rank(fill)
         return np.array([rank(v) for v in values] + [missing], np.int64)[self.codes[name]]
 
-    def where(self, name: str, test) -> np.ndarray:
-        """Which atoms' ``name`` passes ``test`` (None never does)."""
+    def where(self, name: str, test, rows: np.ndarray | None = None) -> np.ndarray:
+        """Which atoms' ``name`` passes ``test`` (None never does); of the atoms ``rows`` only,
+        when given."""
         passes = [bool(test(u)) for u in self.uniques[name]] + [False]
-        return np.array(passes, dtype=bool)[self.codes[name]]
+        codes = self.codes[name] if rows is None else self.codes[name][rows]
+        return np.array(passes, dtype=bool)[codes]
 
-    def mask(self, select: Select) -> np.ndarray:
-        """Which atoms ``select`` takes."""
-        ok = np.ones(len(self), dtype=bool)
+    def mask(self, select: Select, rows: np.ndarray | None = None) -> np.ndarray:
+        """Which atoms ``select`` takes (of the atoms ``rows`` only, when given)."""
+        ok = np.ones(len(self) if rows is None else len(rows), dtype=bool)
         if select.sources is not None:
-            ok &= self.where("source", lambda u: u in select.sources)
+            ok &= self.where("source", lambda u: u in select.sources, rows)
         if select.types is not None:
-            ok &= self.where("type", lambda u: u in select.types)
+            ok &= self.where("type", lambda u: u in select.types, rows)
         if select.econ is not None:
-            ok &= self.where("econ", lambda u: u.startswith(select.econ))
+            ok &= self.where("econ", lambda u: u.startswith(select.econ), rows)
         return ok
 
     def groups(self, fields, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -27,7 +27,7 @@ from ..rounding_exact import Cells
 from ..sources import BY_NAME, NAMES as SOURCE_ORDER, SOURCES
 from .profiles import PROFILES, Profile, published_tables
 from .atoms import FIELDS, Atom, AtomTable, LazyAtoms, make_atoms
-from .rows import Context, Row
+from .rows import Context, FixedRows, Row
 from .spec import TableSpec, table_specs
 
 _SOURCE_RANK = {name: i for i, name in enumerate(SOURCE_ORDER)}
@@ -134,9 +134,10 @@ def _layout(master: Master, table: AtomTable, reuse: Layout | None) -> Layout:
     )
     refs: list[tuple] = []
     sizes, members = [], []
+    masks: dict = {}
     for t in keys:
         for sec in specs[t].sections:
-            r, n, m = _section_cells(t, sec, table, ctx)
+            r, n, m = _section_cells(t, sec, table, ctx, masks)
             refs += r
             sizes.append(n)
             members.append(m)
@@ -151,7 +152,7 @@ def _same_key(a: tuple, b: tuple) -> bool:
     return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b))
 
 
-def _section_cells(t: str, sec, table: AtomTable, ctx: Context
+def _section_cells(t: str, sec, table: AtomTable, ctx: Context, masks: dict
                    ) -> tuple[list[tuple], np.ndarray, np.ndarray]:
     """The section's cells — their references, sizes and atoms (ascending, one run per
     cell) — in the order a walk over the atoms would meet them: atom by atom, row key by
@@ -159,27 +160,22 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context
 
     The row scheme is asked once per distinct combination of the fields it looks at; the
     memberships are then numpy arrays, a column at a time: every (atom, row key) pair of the
-    column sorted by row, so each of its cells is a run of ascending atoms."""
+    column sorted by row, so each of its cells is a run of ascending atoms.  ``masks`` keeps
+    the atoms each column's selection takes, for the next section with the same one."""
     picked = np.flatnonzero(table.mask(sec.select))
     if not len(picked):
         return [], np.zeros(0, np.int64), np.zeros(0, np.int32)
     group, first = table.groups(sec.rows.depends, picked)
-    row_of: dict[tuple, int] = {}
-    pair_row: list[int] = []  # per (group, k): the row of the group's k-th row key
-    counts: list[int] = []
-    for atom in table.atoms_at(picked[first]):
-        row_keys = sec.rows.keys(atom, ctx)
-        counts.append(len(row_keys))
-        pair_row += [row_of.setdefault(rk, len(row_of)) for rk in row_keys]
-    n_keys = np.array(counts, np.int64)
+    n_keys, row_of_pair, row_keys_of = _row_pairs(sec.rows, table, picked[first], ctx)
     pair_start = np.cumsum(n_keys) - n_keys
-    n_rows = len(row_of)
-    row_of_pair = np.array(pair_row, np.int32)
-    group_of_pair = np.repeat(np.arange(len(counts)), n_keys)
+    n_rows = len(row_keys_of)
+    group_of_pair = np.repeat(np.arange(len(n_keys)), n_keys)
 
     member_parts, size_parts, head_parts, k_parts, cell_parts = [], [], [], [], []
     for j, col in enumerate(sec.columns):
-        inside = table.mask(col.select)[picked]
+        if col.select not in masks:
+            masks[col.select] = table.mask(col.select)
+        inside = masks[col.select][picked]
         atoms, g = picked[inside].astype(np.int32), group[inside]
         if not len(atoms):
             continue
@@ -211,11 +207,31 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context
     # the cells' runs laid out again in that order
     take = np.repeat(starts[seq] - (np.cumsum(sizes[seq]) - sizes[seq]), sizes[seq]) \
         + np.arange(len(members))
-    row_keys_of = list(row_of)
     columns = [c.key for c in sec.columns]
     n_cols = len(columns)
     refs = [(t, sec.name, row_keys_of[i // n_cols], columns[i % n_cols]) for i in cell[seq].tolist()]
     return refs, sizes[seq], members[take]
+
+
+def _row_pairs(scheme, table: AtomTable, atoms: np.ndarray, ctx: Context
+               ) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
+    """For each of ``atoms`` (one per group), how many row keys it adds into and, one after
+    another, their rows; and the row keys by row.  Fixed rows are told by their selections
+    over all the atoms at once, a row at a time; other schemes are asked atom by atom."""
+    if isinstance(scheme, FixedRows):
+        hit = np.array([table.mask(r.select, atoms) for r in scheme.rows], bool).reshape(
+            len(scheme.rows), len(atoms))
+        _, row = np.nonzero(hit.T)  # atom by atom, rows in the scheme's order
+        return (hit.sum(axis=0).astype(np.int64), row.astype(np.int32),
+                [("fixed", r.key) for r in scheme.rows])
+    row_of: dict[tuple, int] = {}
+    pair_row: list[int] = []  # per (atom, k): the row of the atom's k-th row key
+    counts: list[int] = []
+    for atom in table.atoms_at(atoms):
+        row_keys = scheme.keys(atom, ctx)
+        counts.append(len(row_keys))
+        pair_row += [row_of.setdefault(rk, len(row_of)) for rk in row_keys]
+    return np.array(counts, np.int64), np.array(pair_row, np.int32), list(row_of)
 
 
 def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
