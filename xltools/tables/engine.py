@@ -172,6 +172,7 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context, masks: dict
     group_of_pair = np.repeat(np.arange(len(n_keys)), n_keys)
 
     member_parts, size_parts, head_parts, k_parts, cell_parts = [], [], [], [], []
+    kind = np.int32 if len(row_of_pair) < 2**31 else np.int64
     for j, col in enumerate(sec.columns):
         if col.select not in masks:
             masks[col.select] = table.mask(col.select)
@@ -180,8 +181,9 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context, masks: dict
         if not len(atoms):
             continue
         reps = n_keys[g]
-        # entry e of an atom: its group's pairs, one after another
-        pair = np.repeat(pair_start[g] - (np.cumsum(reps) - reps), reps) + np.arange(int(reps.sum()))
+        # entry e of an atom: its group's pairs, one after another (int32: half the bytes)
+        pair = np.repeat((pair_start[g] - (np.cumsum(reps) - reps)).astype(kind), reps)
+        pair += np.arange(len(pair), dtype=kind)
         row = row_of_pair[pair]
         # Stable by row: within a cell the entries stay by atom.
         by_row = _stable_order(row, n_rows)
@@ -189,7 +191,7 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context, masks: dict
         rows = np.flatnonzero(sizes)
         sizes = sizes[rows]
         head_entry = by_row[np.cumsum(sizes) - sizes]
-        head_pair = pair[head_entry]
+        head_pair = pair[head_entry].astype(np.int64)
         member_parts.append(np.repeat(atoms, reps)[by_row])
         size_parts.append(sizes)
         head_parts.append(member_parts[-1][np.cumsum(sizes) - sizes])
@@ -205,8 +207,9 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context, masks: dict
     seq = np.lexsort((cell % len(sec.columns), k, head))
     starts = np.cumsum(sizes) - sizes
     # the cells' runs laid out again in that order
-    take = np.repeat(starts[seq] - (np.cumsum(sizes[seq]) - sizes[seq]), sizes[seq]) \
-        + np.arange(len(members))
+    kind = np.int32 if len(members) < 2**31 else np.int64
+    take = np.repeat((starts[seq] - (np.cumsum(sizes[seq]) - sizes[seq])).astype(kind), sizes[seq])
+    take += np.arange(len(members), dtype=kind)
     columns = [c.key for c in sec.columns]
     n_cols = len(columns)
     refs = [(t, sec.name, row_keys_of[i // n_cols], columns[i % n_cols]) for i in cell[seq].tolist()]
