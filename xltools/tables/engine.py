@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 
@@ -87,6 +88,19 @@ class Layout:
     refs: list[tuple]  # per figure: (table, section, row key, column)
     cells: Cells  # per figure, its atoms (ascending)
     order: np.ndarray
+    # per (table, section): where its figures sit in a grid of its rows and columns
+    grids: dict[tuple, "_Grid"] = field(default_factory=dict)
+
+
+class _Grid(NamedTuple):
+    """A section's figures ``start`` … ``start + len(rows)`` in its grid: figure
+    ``start + i`` is in row ``rows[i]`` (of ``row_keys``) and column ``cols[i]``."""
+
+    start: int
+    row_keys: list[tuple]
+    rows: np.ndarray
+    cols: np.ndarray
+    n_cols: int
 
 
 def build_tables(master: Master, reuse: Layout | None = None) -> TableSet:
@@ -97,12 +111,17 @@ def build_tables(master: Master, reuse: Layout | None = None) -> TableSet:
     layout = _layout(master, table, reuse)
     exact = table.amount
     result = controlled_round(exact, layout.cells, order=layout.order, unit=FEN_PER_BAIYUAN)
-    values = layout.cells.sums(np.asarray(result.rounded, dtype=np.int64)).tolist()
+    values = layout.cells.sums(np.asarray(result.rounded, dtype=np.int64))
 
-    by_section: dict[tuple, dict[tuple, dict[str, int]]] = {}
-    for (t, s, rk, col), v in zip(layout.refs, values):
-        if v:
-            by_section.setdefault((t, s), {}).setdefault(rk, {})[col] = v
+    by_section: dict[tuple, dict[tuple, list[int]]] = {}
+    for place, grid in layout.grids.items():
+        # the values laid out in the section's rows and columns, and per row that holds one
+        # its values column by column (zero where none)
+        values_at = np.zeros((len(grid.row_keys), grid.n_cols), np.int64)
+        values_at[grid.rows, grid.cols] = values[grid.start:grid.start + len(grid.rows)]
+        held = np.flatnonzero(values_at.any(axis=1))
+        by_section[place] = dict(zip([grid.row_keys[r] for r in held.tolist()],
+                                     values_at[held].tolist()))
     tables: dict[str, TableResult] = {}
     for no, t in enumerate(layout.keys, start=1):
         tables[t] = _assemble(layout.specs[t], no, layout.ctx, info_, by_section)
@@ -135,9 +154,12 @@ def _layout(master: Master, table: AtomTable, reuse: Layout | None) -> Layout:
     refs: list[tuple] = []
     sizes, members = [], []
     masks: dict = {}
+    grids: dict[tuple, _Grid] = {}
     for t in keys:
         for sec in specs[t].sections:
-            r, n, m = _section_cells(t, sec, table, ctx, masks)
+            r, n, m, row_keys, cell = _section_cells(t, sec, table, ctx, masks)
+            grids[t, sec.name] = _Grid(len(refs), row_keys, cell // len(sec.columns),
+                                       cell % len(sec.columns), len(sec.columns))
             refs += r
             sizes.append(n)
             members.append(m)
@@ -145,7 +167,8 @@ def _layout(master: Master, table: AtomTable, reuse: Layout | None) -> Layout:
     if refs:
         np.cumsum(np.concatenate(sizes), out=indptr[1:])
     indices = np.concatenate(members) if members else np.zeros(0, np.int32)
-    return Layout(key, ctx, keys, specs, refs, Cells(indptr, indices), _atom_order(table))
+    return Layout(key, ctx, keys, specs, refs, Cells(indptr, indices), _atom_order(table),
+                  grids)
 
 
 def _same_key(a: tuple, b: tuple) -> bool:
@@ -153,9 +176,9 @@ def _same_key(a: tuple, b: tuple) -> bool:
 
 
 def _section_cells(t: str, sec, table: AtomTable, ctx: Context, masks: dict
-                   ) -> tuple[list[tuple], np.ndarray, np.ndarray]:
+                   ) -> tuple[list[tuple], np.ndarray, np.ndarray, list[tuple], np.ndarray]:
     """The section's cells — their references, sizes and atoms (ascending, one run per
-    cell) — in the order a walk over the atoms would meet them: atom by atom, row key by
+    cell), its row keys and each cell's place (row × columns + column) — in the order a walk over the atoms would meet them: atom by atom, row key by
     row key, column by column, which is the order rounding and its findings were defined on.
 
     The row scheme is asked once per distinct combination of the fields it looks at; the
@@ -164,7 +187,7 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context, masks: dict
     the atoms each column's selection takes, for the next section with the same one."""
     picked = np.flatnonzero(table.mask(sec.select))
     if not len(picked):
-        return [], np.zeros(0, np.int64), np.zeros(0, np.int32)
+        return [], np.zeros(0, np.int64), np.zeros(0, np.int32), [], np.zeros(0, np.int64)
     group, first = table.groups(sec.rows.depends, picked)
     n_keys, row_of_pair, row_keys_of = _row_pairs(sec.rows, table, picked[first], ctx)
     pair_start = np.cumsum(n_keys) - n_keys
@@ -199,7 +222,7 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context, masks: dict
         cell_parts.append(rows * len(sec.columns) + j)
         del pair, row, by_row
     if not member_parts:  # no column takes any of the section's atoms
-        return [], np.zeros(0, np.int64), np.zeros(0, np.int32)
+        return [], np.zeros(0, np.int64), np.zeros(0, np.int32), [], np.zeros(0, np.int64)
     members = np.concatenate(member_parts)
     del member_parts
     sizes, head, k, cell = (np.concatenate(p) for p in (size_parts, head_parts, k_parts, cell_parts))
@@ -212,8 +235,9 @@ def _section_cells(t: str, sec, table: AtomTable, ctx: Context, masks: dict
     take += np.arange(len(members), dtype=kind)
     columns = [c.key for c in sec.columns]
     n_cols = len(columns)
-    refs = [(t, sec.name, row_keys_of[i // n_cols], columns[i % n_cols]) for i in cell[seq].tolist()]
-    return refs, sizes[seq], members[take]
+    cell = cell[seq]
+    refs = [(t, sec.name, row_keys_of[i // n_cols], columns[i % n_cols]) for i in cell.tolist()]
+    return refs, sizes[seq], members[take], row_keys_of, cell
 
 
 def _row_pairs(scheme, table: AtomTable, atoms: np.ndarray, ctx: Context
@@ -287,7 +311,8 @@ def _sorted_by(keys: tuple[np.ndarray, ...]) -> np.ndarray:
 
 
 def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> TableResult:
-    """Lay out the rows of each section; ``by_section`` holds the non-zero cell values."""
+    """Lay out the rows of each section; ``by_section`` holds, per row with a value, its
+    values in column order (0 for none)."""
     sections = []
     any_value = False
     for sec in spec.sections:
@@ -296,7 +321,7 @@ def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> Tabl
         rows = []
         for row in sec.rows.layout(set(cells), ctx):
             got = cells.get(row.key)
-            vals = {col: got[col] for col in col_keys if col in got} if got else {}
+            vals = {col: v for col, v in zip(col_keys, got) if v} if got else {}
             any_value = any_value or bool(vals)
             rows.append((row, vals))
         sections.append(SectionResult(sec.name, col_keys, tuple(c.label for c in sec.columns),
@@ -326,13 +351,14 @@ def _deviation_findings(deviations, refs, values, tables, unavoidable=True) -> l
         section = table.section(sec)
         label = next((r.label for r, _ in section.rows if r.key == rk), str(rk))
         column = section.column_labels[section.columns.index(col)]
-        exact = Decimal(values[idx] * FEN_PER_BAIYUAN - dev).scaleb(-6)
+        value = int(values[idx])
+        exact = Decimal(value * FEN_PER_BAIYUAN - dev).scaleb(-6)
         out.append(info(
             "rounding-deviation", f"表{table.no}", None,
-            f"{table.title}“{label}”行“{column}”列舍位后为 {format_wan(values[idx])} 万元，"
+            f"{table.title}“{label}”行“{column}”列舍位后为 {format_wan(value)} 万元，"
             f"与精确值 {_trimmed(exact)} 万元相差 {_trimmed(abs(Decimal(dev).scaleb(-6)))} 万元"
             "（不小于 0.01 万元）。" + (_UNAVOIDABLE if unavoidable else _NOT_PROVEN),
-            expected=str(exact), actual=format_wan(values[idx])))
+            expected=str(exact), actual=format_wan(value)))
     return out
 
 
