@@ -108,3 +108,15 @@ def test_figures_that_hash_alike_are_told_apart_by_their_members(monkeypatch):
     assert cell_of_figure.tolist() == expected_of_figure.tolist()
     assert distinct.indptr.tolist() == expected.indptr.tolist()
     assert distinct.indices.tolist() == expected.indices.tolist()
+
+
+def test_totals_are_each_figures_sum_of_rounded_atoms():
+    """Summed once per distinct figure, handed back once per figure, in the figures' order."""
+    rng = np.random.default_rng(17)
+    for _ in range(10):
+        atoms = int(rng.integers(1, 60))
+        members = _random_layout(rng, atoms, int(rng.integers(1, 40)))
+        exact = rng.integers(0, 30 * UNIT, atoms)
+        result = controlled_round(exact, members, unit=UNIT)
+        rounded = np.asarray(result.rounded)
+        assert result.totals.tolist() == [int(rounded[m].sum()) for m in members]

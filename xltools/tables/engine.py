@@ -111,7 +111,7 @@ def build_tables(master: Master, reuse: Layout | None = None) -> TableSet:
     layout = _layout(master, table, reuse)
     exact = table.amount
     result = controlled_round(exact, layout.cells, order=layout.order, unit=FEN_PER_BAIYUAN)
-    values = layout.cells.sums(np.asarray(result.rounded, dtype=np.int64))
+    values = result.totals
 
     by_section: dict[tuple, dict[tuple, list[int]]] = {}
     for place, grid in layout.grids.items():
