@@ -120,3 +120,21 @@ def test_totals_are_each_figures_sum_of_rounded_atoms():
         result = controlled_round(exact, members, unit=UNIT)
         rounded = np.asarray(result.rounded)
         assert result.totals.tolist() == [int(rounded[m].sum()) for m in members]
+
+
+def test_figures_out_of_order_are_sorted_on_a_copy():
+    cells = Cells(np.array([0, 3, 5], np.int64), np.array([2, 0, 1, 4, 3], np.int32))
+    _, distinct = rounding_cells.distinct_cells(cells, 5)
+    assert distinct.indices.tolist() == [0, 1, 2, 3, 4]
+    assert cells.indices.tolist() == [2, 0, 1, 4, 3]
+
+
+def test_sums_of_several_columns_in_one_pass(monkeypatch):
+    monkeypatch.setattr(rounding_exact, "SUM_CHUNK", 5)  # two columns: 2 memberships a chunk
+    rng = np.random.default_rng(19)
+    members = _random_layout(rng, 25, 30)
+    _, distinct = rounding_cells.distinct_cells(members, 25)
+    columns = rng.integers(0, 10**9, (25, 2))
+    both = distinct.sums(columns)
+    assert both[:, 0].tolist() == distinct.sums(columns[:, 0]).tolist()
+    assert both[:, 1].tolist() == distinct.sums(columns[:, 1]).tolist()
