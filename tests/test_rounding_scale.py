@@ -128,13 +128,3 @@ def test_figures_out_of_order_are_sorted_on_a_copy():
     assert distinct.indices.tolist() == [0, 1, 2, 3, 4]
     assert cells.indices.tolist() == [2, 0, 1, 4, 3]
 
-
-def test_sums_of_several_columns_in_one_pass(monkeypatch):
-    monkeypatch.setattr(rounding_exact, "SUM_CHUNK", 5)  # two columns: 2 memberships a chunk
-    rng = np.random.default_rng(19)
-    members = _random_layout(rng, 25, 30)
-    _, distinct = rounding_cells.distinct_cells(members, 25)
-    columns = rng.integers(0, 10**9, (25, 2))
-    both = distinct.sums(columns)
-    assert both[:, 0].tolist() == distinct.sums(columns[:, 0]).tolist()
-    assert both[:, 1].tolist() == distinct.sums(columns[:, 1]).tolist()

@@ -87,10 +87,8 @@ def controlled_round(
     up = np.zeros(n, np.int64)
     up[order_arr] = np.diff(cur, prepend=0)
 
-    # one pass over the memberships for the three sums; the search and the solver keep dev
-    # exact, so the rounded totals follow from it
-    base_sum, r_sum, up_sum = distinct.sums(np.stack((base, rem, up), axis=1)).T
-    dev = up_sum * unit - r_sum
+    r_sum = distinct.sums(rem)
+    dev = distinct.sums(up) * unit - r_sum
     method, iterations, solved = "systematic", 0, True
     if (np.abs(dev) >= unit).any():
         # On a large master systematic rounding leaves thousands of figures off, all their
@@ -116,9 +114,8 @@ def controlled_round(
     far = np.abs(dev) >= unit
     off = np.flatnonzero(far[cell_of_figure])
     deviations = dict(zip(off.tolist(), dev[cell_of_figure[off]].tolist()))
-    totals = base_sum + (dev + r_sum) // unit
     return RoundingResult(rounded.tolist(), deviations, iterations, method,
-                          solved or not far.any(), totals[cell_of_figure])
+                          solved or not far.any(), distinct.sums(rounded)[cell_of_figure])
 
 
 def _free_atoms(distinct: Cells, rem: np.ndarray, dev: np.ndarray, unit: int) -> int:

@@ -52,19 +52,16 @@ class Cells:
 
     def sums(self, per_atom: np.ndarray) -> np.ndarray:
         """Σ per_atom over each figure (exact in int64), a few million entries at a time so
-        that a million-line master needs no second copy of its memberships.  ``per_atom``
-        may have several columns (atoms × k): one pass then gives k sums per figure."""
-        width = 1 if per_atom.ndim == 1 else per_atom.shape[1]
-        chunk = max(1, SUM_CHUNK // width)
-        prefix = np.zeros((len(self.indptr),) + per_atom.shape[1:], np.int64)
-        carry = np.zeros(per_atom.shape[1:], np.int64)
-        for s in range(0, len(self.indices), chunk):
-            run = np.cumsum(per_atom[self.indices[s:s + chunk]], axis=0, dtype=np.int64)
+        that a million-line master needs no second copy of its memberships."""
+        prefix = np.zeros(len(self.indptr), np.int64)
+        carry = 0
+        for s in range(0, len(self.indices), SUM_CHUNK):
+            run = np.cumsum(per_atom[self.indices[s:s + SUM_CHUNK]], dtype=np.int64)
             run += carry
             lo = np.searchsorted(self.indptr, s, side="right")
             hi = np.searchsorted(self.indptr, s + len(run), side="right")
             prefix[lo:hi] = run[self.indptr[lo:hi] - s - 1]
-            carry = run[-1].copy()
+            carry = int(run[-1])
         return prefix[1:] - prefix[:-1]
 
     def figure_of_entry(self) -> np.ndarray:
