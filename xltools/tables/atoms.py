@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..factorize import factorize, factorize_ints
+from ..factorize import factorize
 from .select import Select
 
 FIELDS = ("unit", "func", "econ", "type", "project", "source")
@@ -150,33 +150,51 @@ def _first_appearance(code_columns) -> tuple[np.ndarray, np.ndarray]:
         if key is None:
             key, span = codes, width
             continue
-        if span * width > _TABLE_PER_VALUE * len(key) + (1 << 16):
-            # renumbered first, so the combined key stays within a table's reach
-            key, first = _numbered(key, span)
-            span = len(first)
+        if span * width > _table_bound(len(key)):
+            # renumbered first (any numbering will do but the last), so that the combined
+            # key stays small
+            key, span = _dense(key, span)
         key = key * width + codes
         span *= width
     if key is None:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if span > _table_bound(len(key)):
+        key, span = _dense(key, span)
     return _numbered(key, span)
 
 
+def _table_bound(rows: int) -> int:
+    return _TABLE_PER_VALUE * rows + (1 << 16)
+
+
+def _dense(key: np.ndarray, span: int) -> tuple[np.ndarray, int]:
+    """``key`` (in [0, span)) renumbered 0, 1, 2… in order of value, and how many values: by
+    a table of the values present while it stays small, else by sorting."""
+    if span > _table_bound(len(key)):
+        _, inverse = np.unique(key, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        return inverse, int(inverse.max(initial=-1)) + 1
+    present = np.zeros(span, bool)
+    present[key] = True
+    number = np.cumsum(present) - 1
+    return number[key], int(number[-1]) + 1
+
+
 def _numbered(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
-    """``key`` (in [0, span)) renumbered 0, 1, 2… by first appearance, and each number's first
-    row: the first row of every key value by ``np.minimum.at``, a pass over the rows."""
+    """``key`` (in [0, span), span within a table's reach) renumbered 0, 1, 2… by first
+    appearance, and each number's first row — passes over the rows and the table, no sort:
+    the first row of every value by ``np.minimum.at``, then the values in order of those rows
+    by placing each at its row."""
     n = len(key)
-    if span > _TABLE_PER_VALUE * n + (1 << 16):
-        numbers = factorize_ints(key)
-        first = np.full(int(numbers.max(initial=-1)) + 1, n, np.int64)
-        np.minimum.at(first, numbers, np.arange(n))
-        return numbers, first
     first = np.full(span, n, np.int64)
     np.minimum.at(first, key, np.arange(n))
     seen = np.flatnonzero(first < n)
-    by_row = np.argsort(first[seen])  # rows differ: no ties
+    at_row = np.full(n, -1, np.int64)
+    at_row[first[seen]] = seen
+    ordered = at_row[at_row >= 0]  # the values by their first row
     number = np.empty(span, np.int64)
-    number[seen[by_row]] = np.arange(len(seen))
-    return number[key], first[seen[by_row]]
+    number[ordered] = np.arange(len(ordered))
+    return number[key], first[ordered]
 
 
 def make_atoms(lines) -> AtomTable:
