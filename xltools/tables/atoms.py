@@ -129,11 +129,6 @@ class LazyAtoms(Sequence):
         return list(self) == list(other)
 
 
-def _combined(code_columns) -> np.ndarray:
-    """One code per distinct combination of the code columns, by first appearance."""
-    return _first_appearance(code_columns)[0]
-
-
 # A key table of this many entries per value at most: a master's fields have a few thousand
 # values each, so their combinations are packed into one integer and numbered by a table
 # lookup — numpy's unique sorts, forty times slower (3 million keys: 0.65 s against 0.02 s).
