@@ -94,3 +94,37 @@ def test_chunked_passes_agree_with_plain_python(monkeypatch):
         for a in range(atoms):
             expected = [c for c, r in enumerate(rows) if len(r) >= 2 and a in r and wanted[a]]
             assert cell_ids[ptr[a]:ptr[a + 1]].tolist() == expected
+
+
+def test_figures_that_hash_alike_are_told_apart_by_their_members(monkeypatch):
+    """One hash tells figures apart: when every figure hashes alike (a collision made
+    certain), the members decide and the distinct figures are the same."""
+    rng = np.random.default_rng(13)
+    members = _random_layout(rng, 30, 40)
+    expected_of_figure, expected = rounding_cells.distinct_cells(members, 30)
+    monkeypatch.setattr(rounding_cells, "_figure_hash",
+                        lambda flat, indptr, *mix: np.zeros(len(indptr) - 1, np.uint64))
+    cell_of_figure, distinct = rounding_cells.distinct_cells(members, 30)
+    assert cell_of_figure.tolist() == expected_of_figure.tolist()
+    assert distinct.indptr.tolist() == expected.indptr.tolist()
+    assert distinct.indices.tolist() == expected.indices.tolist()
+
+
+def test_totals_are_each_figures_sum_of_rounded_atoms():
+    """Summed once per distinct figure, handed back once per figure, in the figures' order."""
+    rng = np.random.default_rng(17)
+    for _ in range(10):
+        atoms = int(rng.integers(1, 60))
+        members = _random_layout(rng, atoms, int(rng.integers(1, 40)))
+        exact = rng.integers(0, 30 * UNIT, atoms)
+        result = controlled_round(exact, members, unit=UNIT)
+        rounded = np.asarray(result.rounded)
+        assert result.totals.tolist() == [int(rounded[m].sum()) for m in members]
+
+
+def test_figures_out_of_order_are_sorted_on_a_copy():
+    cells = Cells(np.array([0, 3, 5], np.int64), np.array([2, 0, 1, 4, 3], np.int32))
+    _, distinct = rounding_cells.distinct_cells(cells, 5)
+    assert distinct.indices.tolist() == [0, 1, 2, 3, 4]
+    assert cells.indices.tolist() == [2, 0, 1, 4, 3]
+

@@ -27,7 +27,7 @@ is read (search_worker).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -52,6 +52,9 @@ class RoundingResult:
     # True when no rounding keeps the deviating figures within one unit: proven by the
     # solver, or there are none.  False after the fallback, which proves nothing.
     unavoidable: bool = True
+    # per figure, the sum of its rounded atoms in units (int64): summed once per distinct
+    # figure, not once per figure (a table's 合计 column and another's are the same atoms)
+    totals: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 def controlled_round(
@@ -109,11 +112,12 @@ def controlled_round(
                                            order_arr)
             solved = outcome is not None
 
-    rounded = (base + up).tolist()
+    rounded = base + up
     far = np.abs(dev) >= unit
     off = np.flatnonzero(far[cell_of_figure])
     deviations = dict(zip(off.tolist(), dev[cell_of_figure[off]].tolist()))
-    return RoundingResult(rounded, deviations, iterations, method, solved or not far.any())
+    return RoundingResult(rounded.tolist(), deviations, iterations, method,
+                          solved or not far.any(), distinct.sums(rounded)[cell_of_figure])
 
 
 def _free_atoms(distinct: Cells, rem: np.ndarray, dev: np.ndarray, unit: int) -> int:

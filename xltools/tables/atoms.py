@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
 
-from ..factorize import factorize, factorize_ints
+from ..factorize import factorize
 from .select import Select
 
 FIELDS = ("unit", "func", "econ", "type", "project", "source")
@@ -70,8 +69,7 @@ class AtomTable:
         counts as a value; a name given as None stands for None on every line)."""
         codes = [self.line_codes[k] if k else np.full(len(self.line_codes["unit"]), -1)
                  for k in names]
-        _, first = np.unique(_combined(codes), return_index=True)
-        first.sort()
+        first = _first_appearance(codes)[1]
         values = [_values(self.uniques[k], c[first]).tolist() if k else [None] * len(first)
                   for k, c in zip(names, codes)]
         return {key: rank for rank, key in enumerate(zip(*values))}
@@ -86,26 +84,28 @@ class AtomTable:
         missing = -1 if fill is None else rank(fill)
         return np.array([rank(v) for v in values] + [missing], np.int64)[self.codes[name]]
 
-    def where(self, name: str, test) -> np.ndarray:
-        """Which atoms' ``name`` passes ``test`` (None never does)."""
+    def where(self, name: str, test, rows: np.ndarray | None = None) -> np.ndarray:
+        """Which atoms' ``name`` passes ``test`` (None never does); of the atoms ``rows`` only,
+        when given."""
         passes = [bool(test(u)) for u in self.uniques[name]] + [False]
-        return np.array(passes, dtype=bool)[self.codes[name]]
+        codes = self.codes[name] if rows is None else self.codes[name][rows]
+        return np.array(passes, dtype=bool)[codes]
 
-    def mask(self, select: Select) -> np.ndarray:
-        """Which atoms ``select`` takes."""
-        ok = np.ones(len(self), dtype=bool)
+    def mask(self, select: Select, rows: np.ndarray | None = None) -> np.ndarray:
+        """Which atoms ``select`` takes (of the atoms ``rows`` only, when given)."""
+        ok = np.ones(len(self) if rows is None else len(rows), dtype=bool)
         if select.sources is not None:
-            ok &= self.where("source", lambda u: u in select.sources)
+            ok &= self.where("source", lambda u: u in select.sources, rows)
         if select.types is not None:
-            ok &= self.where("type", lambda u: u in select.types)
+            ok &= self.where("type", lambda u: u in select.types, rows)
         if select.econ is not None:
-            ok &= self.where("econ", lambda u: u.startswith(select.econ))
+            ok &= self.where("econ", lambda u: u.startswith(select.econ), rows)
         return ok
 
-    def group_ids(self, fields, rows: np.ndarray) -> np.ndarray:
+    def groups(self, fields, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For the atoms ``rows``, a group number per distinct combination of ``fields``
-        (numbered by first appearance)."""
-        return _combined(self.codes[name][rows] for name in fields)
+        (numbered by first appearance), and per group the place in ``rows`` of its first atom."""
+        return _first_appearance(self.codes[name][rows] for name in fields)
 
 
 class LazyAtoms(Sequence):
@@ -128,17 +128,67 @@ class LazyAtoms(Sequence):
         return list(self) == list(other)
 
 
-def _combined(code_columns) -> np.ndarray:
-    """One code per distinct combination of the code columns, by first appearance."""
-    key = None
+# A key table of this many entries per value at most: a master's fields have a few thousand
+# values each, so their combinations are packed into one integer and numbered by a table
+# lookup — numpy's unique sorts, forty times slower (3 million keys: 0.65 s against 0.02 s).
+_TABLE_PER_VALUE = 4
+
+
+def _first_appearance(code_columns) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the number of its combination of codes (-1 included) by first appearance,
+    and per number the row where it first appears."""
+    key, span = None, 1
     for codes in code_columns:
         codes = codes.astype(np.int64) + 1
+        width = int(codes.max(initial=0)) + 1
         if key is None:
-            key = codes
-        else:
-            # renumbered after each field, so the combined key never outgrows int64
-            key = factorize_ints(key * (int(codes.max(initial=0)) + 1) + codes)
-    return factorize_ints(key)
+            key, span = codes, width
+            continue
+        if span * width > _table_bound(len(key)):
+            # renumbered first (any numbering will do but the last), so that the combined
+            # key stays small
+            key, span = _dense(key, span)
+        key = key * width + codes
+        span *= width
+    if key is None:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if span > _table_bound(len(key)):
+        key, span = _dense(key, span)
+    return _numbered(key, span)
+
+
+def _table_bound(rows: int) -> int:
+    return _TABLE_PER_VALUE * rows + (1 << 16)
+
+
+def _dense(key: np.ndarray, span: int) -> tuple[np.ndarray, int]:
+    """``key`` (in [0, span)) renumbered 0, 1, 2… in order of value, and how many values: by
+    a table of the values present while it stays small, else by sorting."""
+    if span > _table_bound(len(key)):
+        _, inverse = np.unique(key, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        return inverse, int(inverse.max(initial=-1)) + 1
+    present = np.zeros(span, bool)
+    present[key] = True
+    number = np.cumsum(present) - 1
+    return number[key], int(number[-1]) + 1
+
+
+def _numbered(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """``key`` (in [0, span), span within a table's reach) renumbered 0, 1, 2… by first
+    appearance, and each number's first row — passes over the rows and the table, no sort:
+    the first row of every value by ``np.minimum.at``, then the values in order of those rows
+    by placing each at its row."""
+    n = len(key)
+    first = np.full(span, n, np.int64)
+    np.minimum.at(first, key, np.arange(n))
+    seen = np.flatnonzero(first < n)
+    at_row = np.full(n, -1, np.int64)
+    at_row[first[seen]] = seen
+    ordered = at_row[at_row >= 0]  # the values by their first row
+    number = np.empty(span, np.int64)
+    number[ordered] = np.arange(len(ordered))
+    return number[key], first[ordered]
 
 
 def make_atoms(lines) -> AtomTable:
@@ -157,14 +207,10 @@ def make_atoms(lines) -> AtomTable:
     codes["project"] = np.where(basic, -1, codes["project"])
     amount = np.fromiter((ln.amount for ln in lines), dtype=np.int64, count=n)
 
-    line_atom = _combined(codes[name] for name in FIELDS) if n else np.zeros(0, np.int64)
-    count = int(line_atom.max(initial=-1)) + 1
-    by_atom = np.argsort(line_atom, kind="stable")
-    starts = np.searchsorted(line_atom[by_atom], np.arange(count))
-    first = by_atom[starts]  # each atom's first line
-    sums = np.add.reduceat(amount[by_atom], starts) if count else np.zeros(0, np.int64)
-    return AtomTable({name: codes[name][first] for name in FIELDS}, uniques,
-                     sums.astype(np.int64), line_codes)
+    line_atom, first = _first_appearance(codes[name] for name in FIELDS)  # first: its first line
+    sums = np.zeros(len(first), np.int64)
+    np.add.at(sums, line_atom, amount)  # exact: integers, no float weights
+    return AtomTable({name: codes[name][first] for name in FIELDS}, uniques, sums, line_codes)
 
 
 def _values(uniques: list, codes: np.ndarray) -> np.ndarray:

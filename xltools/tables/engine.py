@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,10 +25,10 @@ from ..model import Master
 from ..money import FEN_PER_BAIYUAN, format_wan
 from ..rounding import controlled_round
 from ..rounding_exact import Cells
-from ..sources import NAMES as SOURCE_ORDER
+from ..sources import BY_NAME, NAMES as SOURCE_ORDER, SOURCES
 from .profiles import PROFILES, Profile, published_tables
 from .atoms import FIELDS, Atom, AtomTable, LazyAtoms, make_atoms
-from .rows import Context, Row
+from .rows import Context, FixedRows, Row
 from .spec import TableSpec, table_specs
 
 _SOURCE_RANK = {name: i for i, name in enumerate(SOURCE_ORDER)}
@@ -87,6 +88,19 @@ class Layout:
     refs: list[tuple]  # per figure: (table, section, row key, column)
     cells: Cells  # per figure, its atoms (ascending)
     order: np.ndarray
+    # per (table, section): where its figures sit in a grid of its rows and columns
+    grids: dict[tuple, "_Grid"] = field(default_factory=dict)
+
+
+class _Grid(NamedTuple):
+    """A section's figures ``start`` … ``start + len(rows)`` in its grid: figure
+    ``start + i`` is in row ``rows[i]`` (of ``row_keys``) and column ``cols[i]``."""
+
+    start: int
+    row_keys: list[tuple]
+    rows: np.ndarray
+    cols: np.ndarray
+    n_cols: int
 
 
 def build_tables(master: Master, reuse: Layout | None = None) -> TableSet:
@@ -97,12 +111,17 @@ def build_tables(master: Master, reuse: Layout | None = None) -> TableSet:
     layout = _layout(master, table, reuse)
     exact = table.amount
     result = controlled_round(exact, layout.cells, order=layout.order, unit=FEN_PER_BAIYUAN)
-    values = layout.cells.sums(np.asarray(result.rounded, dtype=np.int64)).tolist()
+    values = result.totals
 
-    by_section: dict[tuple, dict[tuple, dict[str, int]]] = {}
-    for (t, s, rk, col), v in zip(layout.refs, values):
-        if v:
-            by_section.setdefault((t, s), {}).setdefault(rk, {})[col] = v
+    by_section: dict[tuple, dict[tuple, list[int]]] = {}
+    for place, grid in layout.grids.items():
+        # the values laid out in the section's rows and columns, and per row that holds one
+        # its values column by column (zero where none)
+        values_at = np.zeros((len(grid.row_keys), grid.n_cols), np.int64)
+        values_at[grid.rows, grid.cols] = values[grid.start:grid.start + len(grid.rows)]
+        held = np.flatnonzero(values_at.any(axis=1))
+        by_section[place] = dict(zip([grid.row_keys[r] for r in held.tolist()],
+                                     values_at[held].tolist()))
     tables: dict[str, TableResult] = {}
     for no, t in enumerate(layout.keys, start=1):
         tables[t] = _assemble(layout.specs[t], no, layout.ctx, info_, by_section)
@@ -134,9 +153,13 @@ def _layout(master: Master, table: AtomTable, reuse: Layout | None) -> Layout:
     )
     refs: list[tuple] = []
     sizes, members = [], []
+    masks: dict = {}
+    grids: dict[tuple, _Grid] = {}
     for t in keys:
         for sec in specs[t].sections:
-            r, n, m = _section_cells(t, sec, table, ctx)
+            r, n, m, row_keys, cell = _section_cells(t, sec, table, ctx, masks)
+            grids[t, sec.name] = _Grid(len(refs), row_keys, cell // len(sec.columns),
+                                       cell % len(sec.columns), len(sec.columns))
             refs += r
             sizes.append(n)
             members.append(m)
@@ -144,76 +167,98 @@ def _layout(master: Master, table: AtomTable, reuse: Layout | None) -> Layout:
     if refs:
         np.cumsum(np.concatenate(sizes), out=indptr[1:])
     indices = np.concatenate(members) if members else np.zeros(0, np.int32)
-    return Layout(key, ctx, keys, specs, refs, Cells(indptr, indices), _atom_order(table))
+    return Layout(key, ctx, keys, specs, refs, Cells(indptr, indices), _atom_order(table),
+                  grids)
 
 
 def _same_key(a: tuple, b: tuple) -> bool:
     return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b))
 
 
-def _section_cells(t: str, sec, table: AtomTable, ctx: Context
-                   ) -> tuple[list[tuple], np.ndarray, np.ndarray]:
+def _section_cells(t: str, sec, table: AtomTable, ctx: Context, masks: dict
+                   ) -> tuple[list[tuple], np.ndarray, np.ndarray, list[tuple], np.ndarray]:
     """The section's cells — their references, sizes and atoms (ascending, one run per
-    cell) — in the order a walk over the atoms would meet them: atom by atom, row key by
+    cell), its row keys and each cell's place (row × columns + column) — in the order a walk over the atoms would meet them: atom by atom, row key by
     row key, column by column, which is the order rounding and its findings were defined on.
 
     The row scheme is asked once per distinct combination of the fields it looks at; the
-    memberships are then numpy arrays: every (atom, row key) pair of the section, once per
-    column that takes the atom, sorted by cell."""
+    memberships are then numpy arrays, a column at a time: every (atom, row key) pair of the
+    column sorted by row, so each of its cells is a run of ascending atoms.  ``masks`` keeps
+    the atoms each column's selection takes, for the next section with the same one."""
     picked = np.flatnonzero(table.mask(sec.select))
     if not len(picked):
-        return [], np.zeros(0, np.int64), np.zeros(0, np.int32)
-    group = table.group_ids(sec.rows.depends, picked)
-    # groups are numbered by first appearance: a group's first atom is where a new number shows
-    first = np.flatnonzero(group > np.maximum.accumulate(np.concatenate(([-1], group[:-1]))))
-    row_of: dict[tuple, int] = {}
-    pair_row: list[int] = []  # per (group, k): the row of the group's k-th row key
-    pair_k: list[int] = []
-    counts: list[int] = []
-    for atom in table.atoms_at(picked[first]):
-        row_keys = sec.rows.keys(atom, ctx)
-        counts.append(len(row_keys))
-        for k, rk in enumerate(row_keys):
-            pair_row.append(row_of.setdefault(rk, len(row_of)))
-            pair_k.append(k)
-    n_keys = np.array(counts, np.int64)
+        return [], np.zeros(0, np.int64), np.zeros(0, np.int32), [], np.zeros(0, np.int64)
+    group, first = table.groups(sec.rows.depends, picked)
+    n_keys, row_of_pair, row_keys_of = _row_pairs(sec.rows, table, picked[first], ctx)
     pair_start = np.cumsum(n_keys) - n_keys
-    n_cols = len(sec.columns)
-    bound = len(row_of) * n_cols
-    # cell = row × columns + column; int32 and int16 halve a million-line master's entries
-    cell_of_pair = np.array(pair_row, np.int32 if bound < 2**31 else np.int64) * n_cols
-    k_of_pair = np.array(pair_k, np.int16 if max(counts) < 2**15 else np.int64)
+    n_rows = len(row_keys_of)
+    group_of_pair = np.repeat(np.arange(len(n_keys)), n_keys)
 
-    atom_parts, cell_parts, k_parts = [], [], []
+    member_parts, size_parts, head_parts, k_parts, cell_parts = [], [], [], [], []
+    kind = np.int32 if len(row_of_pair) < 2**31 else np.int64
     for j, col in enumerate(sec.columns):
-        inside = table.mask(col.select)[picked]
-        atoms, g = picked[inside], group[inside]
+        if col.select not in masks:
+            masks[col.select] = table.mask(col.select)
+        inside = masks[col.select][picked]
+        atoms, g = picked[inside].astype(np.int32), group[inside]
+        if not len(atoms):
+            continue
         reps = n_keys[g]
-        # entry e of an atom: its group's pairs, one after another
-        pair = np.repeat(pair_start[g] - (np.cumsum(reps) - reps), reps) + np.arange(int(reps.sum()))
-        atom_parts.append(np.repeat(atoms.astype(np.int32), reps))
-        cell_parts.append(cell_of_pair[pair] + j)
-        k_parts.append(k_of_pair[pair])
-        del pair
-    atom, cell, k = (np.concatenate(p) for p in (atom_parts, cell_parts, k_parts))
-    del atom_parts, cell_parts, k_parts
-    # Stable by cell: within a cell (one column) the entries stay by atom, then row key.
-    by_cell = _stable_order(cell, bound)
-    sizes = np.bincount(cell, minlength=bound)
-    del cell
-    ids = np.flatnonzero(sizes)
-    sizes = sizes[ids]
+        # entry e of an atom: its group's pairs, one after another (int32: half the bytes)
+        pair = np.repeat((pair_start[g] - (np.cumsum(reps) - reps)).astype(kind), reps)
+        pair += np.arange(len(pair), dtype=kind)
+        row = row_of_pair[pair]
+        # Stable by row: within a cell the entries stay by atom.
+        by_row = _stable_order(row, n_rows)
+        sizes = np.bincount(row, minlength=n_rows)
+        rows = np.flatnonzero(sizes)
+        sizes = sizes[rows]
+        head_entry = by_row[np.cumsum(sizes) - sizes]
+        head_pair = pair[head_entry].astype(np.int64)
+        member_parts.append(np.repeat(atoms, reps)[by_row])
+        size_parts.append(sizes)
+        head_parts.append(member_parts[-1][np.cumsum(sizes) - sizes])
+        k_parts.append(head_pair - pair_start[group_of_pair[head_pair]])
+        cell_parts.append(rows * len(sec.columns) + j)
+        del pair, row, by_row
+    if not member_parts:  # no column takes any of the section's atoms
+        return [], np.zeros(0, np.int64), np.zeros(0, np.int32), [], np.zeros(0, np.int64)
+    members = np.concatenate(member_parts)
+    del member_parts
+    sizes, head, k, cell = (np.concatenate(p) for p in (size_parts, head_parts, k_parts, cell_parts))
+    # each cell's first entry is its smallest atom: cells by (that atom, row key, column)
+    seq = np.lexsort((cell % len(sec.columns), k, head))
     starts = np.cumsum(sizes) - sizes
-    head = by_cell[starts]  # each cell's first entry: its smallest atom, then row key
-    seq = np.lexsort((ids % n_cols, k[head], atom[head]))
-    del k
     # the cells' runs laid out again in that order
-    take = np.repeat(starts[seq] - (np.cumsum(sizes[seq]) - sizes[seq]), sizes[seq]) \
-        + np.arange(len(atom))
-    row_keys_of = list(row_of)
+    kind = np.int32 if len(members) < 2**31 else np.int64
+    take = np.repeat((starts[seq] - (np.cumsum(sizes[seq]) - sizes[seq])).astype(kind), sizes[seq])
+    take += np.arange(len(members), dtype=kind)
     columns = [c.key for c in sec.columns]
-    refs = [(t, sec.name, row_keys_of[i // n_cols], columns[i % n_cols]) for i in ids[seq].tolist()]
-    return refs, sizes[seq], atom[by_cell[take]]
+    n_cols = len(columns)
+    cell = cell[seq]
+    refs = [(t, sec.name, row_keys_of[i // n_cols], columns[i % n_cols]) for i in cell.tolist()]
+    return refs, sizes[seq], members[take], row_keys_of, cell
+
+
+def _row_pairs(scheme, table: AtomTable, atoms: np.ndarray, ctx: Context
+               ) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
+    """For each of ``atoms`` (one per group), how many row keys it adds into and, one after
+    another, their rows; and the row keys by row.  Fixed rows are told by their selections
+    over all the atoms at once, a row at a time; other schemes are asked atom by atom."""
+    if isinstance(scheme, FixedRows):
+        hit = np.array([table.mask(r.select, atoms) for r in scheme.rows], bool).reshape(
+            len(scheme.rows), len(atoms))
+        _, row = np.nonzero(hit.T)  # atom by atom, rows in the scheme's order
+        return (hit.sum(axis=0).astype(np.int64), row.astype(np.int32),
+                [("fixed", r.key) for r in scheme.rows])
+    row_of: dict[tuple, int] = {}
+    pair_row: list[int] = []  # per (atom, k): the row of the atom's k-th row key
+    counts: list[int] = []
+    for atom in table.atoms_at(atoms):
+        row_keys = scheme.keys(atom, ctx)
+        counts.append(len(row_keys))
+        pair_row += [row_of.setdefault(rk, len(row_of)) for rk in row_keys]
+    return np.array(counts, np.int64), np.array(pair_row, np.int32), list(row_of)
 
 
 def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
@@ -228,17 +273,46 @@ def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
 
 
 def _atom_order(table: AtomTable) -> np.ndarray:
-    """Atoms sorted by (功能分类, source rank, type, 经济分类, unit, project): the 功能分类
-    tree first, so every tree figure of every source is a contiguous run."""
-    rank = table.ranks("source", fill=None, rank=lambda s: _SOURCE_RANK.get(s, 99))
-    rank[table.codes["source"] < 0] = 99
+    """Atoms sorted by 功能分类, source family, type, unit, project, 经济分类 类, source,
+    经济分类: the 功能分类 tree first, so every tree figure of every family is a contiguous
+    run; within a 项, a project's atoms are one run per family, and per 经济分类 类 — 表7's
+    project rows and the 结转 table's are mostly runs too.  (Sorting by source before the
+    project left twice the figures off at a million lines: 44,720 against 17,464, and the
+    swap search that repairs them took twice the time.)"""
+    family: dict[str, int] = {}
+    for s in SOURCES:
+        family.setdefault(s.family, len(family))
+    fam = table.ranks("source", rank=lambda s: family[BY_NAME[s].family] if s in BY_NAME else 99)
+    rank = table.ranks("source", rank=lambda s: _SOURCE_RANK.get(s, 99))
+    fam[table.codes["source"] < 0] = rank[table.codes["source"] < 0] = 99
+    classes = {c: i for i, c in enumerate(sorted({e[:3] for e in table.uniques["econ"]}))}
+    econ_class = table.ranks("econ", rank=lambda e: classes[e[:3]])
     func, type_, econ, unit = (table.ranks(name) for name in ("func", "type", "econ", "unit"))
     project = table.ranks("project", fill="")
-    return np.lexsort((project, unit, econ, type_, rank, func)).astype(np.int64)
+    return _sorted_by((func, fam, type_, unit, project, econ_class, rank, econ))
+
+
+def _sorted_by(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """``np.lexsort(keys[::-1])``: the keys (bounded ranks) packed into one int64 when they fit,
+    so that one stable sort does the work of a sort per key."""
+    if not len(keys[0]):
+        return np.zeros(0, np.int64)
+    packed = np.zeros(len(keys[0]), np.int64)
+    span = 1
+    for key in keys:
+        low, high = int(key.min()), int(key.max())
+        width = high - low + 1
+        span *= width
+        if span >= 2**62:
+            return np.lexsort(keys[::-1]).astype(np.int64)
+        packed *= width
+        packed += key - low
+    return np.argsort(packed, kind="stable").astype(np.int64)
 
 
 def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> TableResult:
-    """Lay out the rows of each section; ``by_section`` holds the non-zero cell values."""
+    """Lay out the rows of each section; ``by_section`` holds, per row with a value, its
+    values in column order (0 for none)."""
     sections = []
     any_value = False
     for sec in spec.sections:
@@ -247,7 +321,7 @@ def _assemble(spec: TableSpec, no: int, ctx: Context, info_, by_section) -> Tabl
         rows = []
         for row in sec.rows.layout(set(cells), ctx):
             got = cells.get(row.key)
-            vals = {col: got[col] for col in col_keys if col in got} if got else {}
+            vals = {col: v for col, v in zip(col_keys, got) if v} if got else {}
             any_value = any_value or bool(vals)
             rows.append((row, vals))
         sections.append(SectionResult(sec.name, col_keys, tuple(c.label for c in sec.columns),
@@ -277,13 +351,14 @@ def _deviation_findings(deviations, refs, values, tables, unavoidable=True) -> l
         section = table.section(sec)
         label = next((r.label for r, _ in section.rows if r.key == rk), str(rk))
         column = section.column_labels[section.columns.index(col)]
-        exact = Decimal(values[idx] * FEN_PER_BAIYUAN - dev).scaleb(-6)
+        value = int(values[idx])
+        exact = Decimal(value * FEN_PER_BAIYUAN - dev).scaleb(-6)
         out.append(info(
             "rounding-deviation", f"表{table.no}", None,
-            f"{table.title}“{label}”行“{column}”列舍位后为 {format_wan(values[idx])} 万元，"
+            f"{table.title}“{label}”行“{column}”列舍位后为 {format_wan(value)} 万元，"
             f"与精确值 {_trimmed(exact)} 万元相差 {_trimmed(abs(Decimal(dev).scaleb(-6)))} 万元"
             "（不小于 0.01 万元）。" + (_UNAVOIDABLE if unavoidable else _NOT_PROVEN),
-            expected=str(exact), actual=format_wan(values[idx])))
+            expected=str(exact), actual=format_wan(value)))
     return out
 
 
