@@ -84,3 +84,28 @@ def test_grid_merges_heights_and_later_writes_as_xlsxwriter_has_them(tmp_path):
             assert (a.value, a.font.b, a.border.left.style) == (b.value, b.font.b, b.border.left.style)
     assert grid["A1"].value == "项目支出绩效目标表" and grid["B3"].value == 7.5
     assert grid.column_dimensions["A"].width == stock.column_dimensions["A"].width
+
+
+def test_rows_made_later_follow_the_bulk_rows_with_their_formats_resolved_then(tmp_path):
+    path = tmp_path / "later.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("校验", worksheet_class=BulkRowsSheet)
+    money = wb.add_format({"num_format": "#,##0.00"})
+    ws.bulk_row(0, ((0, 1, None),))
+    index = ws.str_table._get_shared_string_index("通过")
+
+    def rows(style_of):
+        s = style_of(money)
+        for r in (3, 4):
+            yield f'<row r="{r}"><c r="A{r}" s="{s}"><v>{r / 2}</v></c><c r="B{r}" t="s"><v>{index}</v></c></row>'
+
+    ws.rows_later(2, 3, 1, rows)
+    with pytest.raises(ValueError, match="must come last"):
+        ws.rows_later(4, 4, 0, rows)
+    with pytest.raises(ValueError, match="must come last"):
+        ws.bulk_row(5, ((0, 1, None),))
+    wb.close()
+
+    sheet = openpyxl.load_workbook(path)["校验"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=4)] == [[1.5, "通过"], [2, "通过"]]
+    assert sheet["A4"].number_format == "#,##0.00" and sheet.dimensions == "A1:B4"

@@ -394,12 +394,28 @@ def sides(identity: Identity, doc_or_tables) -> tuple[int, int]:
     return t.value(identity.whole), sum(t.value(p) for p in identity.parts)
 
 
+def evaluate(idents: list[Identity], value) -> list[tuple[int, int]]:
+    """Each identity's two sides in 百元, ``value(ref)`` reading a figure: what ``build``
+    both checks and writes to the 校验 sheet, computed once."""
+    return [(value(i.whole) if i.whole else 0, sum(map(value, i.parts))) for i in idents]
+
+
+def figure_reader(ts):
+    """``value(ref)`` for the figures of a TableSet, as integers of 百元, straight from the
+    tables rather than from their JSON form."""
+    rows = {(key, sec.name): sec.rows for key, table in ts.tables.items() for sec in table.sections}
+
+    def value(ref: Ref) -> int:
+        return rows[ref.table, ref.section][ref.row][1].get(ref.col, 0)
+    return value
+
+
 def holds(identity: Identity, whole: int, parts: int) -> bool:
     return whole >= parts if identity.relation == "ge" else whole == parts
 
 
-def check_tables(doc: dict, place=None, slips: bool = False,
-                 idents: list[Identity] | None = None) -> list[Finding]:
+def check_tables(doc: dict, place=None, slips: bool = False, idents: list[Identity] | None = None,
+                 sides_of: list[tuple[int, int]] | None = None) -> list[Finding]:
     """All identities on a tables document (the JSON of ``xltools tables --json``).
 
     ``place`` maps a Ref to its (sheet, cell) where the tables were read from a workbook.
@@ -407,12 +423,12 @@ def check_tables(doc: dict, place=None, slips: bool = False,
     (舍位误差: each figure rounded from 元 on its own), so that reviewers can tell it from a
     real error; the tool's own tables have no slips, so ``build`` leaves this off.
     ``idents``: ``identities(doc)`` when the caller already has them (``build`` writes
-    the same list to the 校验 sheet).
+    the same list to the 校验 sheet); ``sides_of``: ``evaluate(idents, …)``, likewise.
     """
     t = _Tables(doc)
     out = []
-    for ident in identities(doc) if idents is None else idents:
-        whole, parts = sides(ident, t)
+    idents = identities(doc) if idents is None else idents
+    for ident, (whole, parts) in zip(idents, sides_of or (sides(i, t) for i in idents)):
         if holds(ident, whole, parts):
             continue
         sheet, cell = t.no(ident.table), None

@@ -11,6 +11,7 @@ XlsxWriter does) and written after the rows XlsxWriter manages, which must all l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -27,7 +28,14 @@ class Formula:
     value: float | int | str
 
 
-def _escape(text: str) -> str:
+def fit(text: str) -> str:
+    """``text`` cut to what Excel holds in a cell, as XlsxWriter cuts it."""
+    if len(text) > MAX_STRING // 2 and len(text.encode("utf-16-le")) // 2 > MAX_STRING:
+        return text.encode("utf-16-le")[:2 * MAX_STRING].decode("utf-16-le", "ignore")
+    return text
+
+
+def escape(text: str) -> str:
     if "&" in text or "<" in text or ">" in text:
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
@@ -103,6 +111,22 @@ class BulkRowsSheet(ClassicFormulaSheet):
         self._bulk: list[tuple[int, float | None, list]] = []
         self._letters: list[str] = []
         self._last_col = 0
+        self._later: tuple[int, Callable[[Callable], Iterable[str]]] | None = None
+
+    def rows_later(self, first: int, last: int, last_col: int,
+                   render: Callable[[Callable], Iterable[str]]) -> None:
+        """Rows ``first``–``last`` (zero-based, after every bulk row), made only as the sheet
+        is written: ``render(style)`` yields each row's XML, whole, as ``bulk_row`` writes
+        it, with ``style(format)`` the format's index (resolved then, as XlsxWriter does).
+        Strings must already be in the shared string table.  A row held as XML until the
+        workbook closes costs ten times its cells' data: 校验 has 500,000 rows at 1,000,000
+        lines."""
+        if self._later is not None or (self._bulk and first <= self._bulk[-1][0]):
+            raise ValueError(f"rows made later must come last: row {first}")
+        if self._check_dimensions(first, 0) or self._check_dimensions(last, last_col):
+            raise ValueError(f"row {last + 1} is outside the worksheet")
+        self._last_col = max(self._last_col, last_col)
+        self._later = (first, render)
 
     def bulk_row(self, row: int, cells, height: float | None = None) -> None:
         """Append row ``row`` (zero-based, after every earlier one) of ``cells``: (col, value,
@@ -110,6 +134,8 @@ class BulkRowsSheet(ClassicFormulaSheet):
         ``height`` in points, None for the default."""
         if self._bulk and row <= self._bulk[-1][0]:
             raise ValueError(f"bulk rows must be appended in order: row {row} after {self._bulk[-1][0]}")
+        if self._later is not None:
+            raise ValueError(f"rows made later must come last: row {row} after them")
         out = []
         append = out.append
         shared = self.str_table._get_shared_string_index
@@ -122,16 +148,13 @@ class BulkRowsSheet(ClassicFormulaSheet):
                 last = col
             kind = type(value)
             if kind is str or (kind is not Formula and isinstance(value, str)):
-                if len(value) > MAX_STRING // 2 and len(value.encode("utf-16-le")) // 2 > MAX_STRING:
-                    # Cut to what Excel holds, as XlsxWriter does.
-                    value = value.encode("utf-16-le")[:2 * MAX_STRING].decode("utf-16-le", "ignore")
-                append((col, fmt, f' t="s"><v>{shared(value)}</v></c>'))
+                append((col, fmt, f' t="s"><v>{shared(fit(value))}</v></c>'))
             elif value is None:
                 append((col, fmt, "/>"))
             elif kind is Formula:
-                body = _escape(value.body)
+                body = escape(value.body)
                 if isinstance(value.value, str):
-                    append((col, fmt, f' t="str"><f>{body}</f><v>{_escape(value.value)}</v></c>'))
+                    append((col, fmt, f' t="str"><f>{body}</f><v>{escape(value.value)}</v></c>'))
                 else:
                     append((col, fmt, f"><f>{body}</f><v>{value.value}</v></c>"))
             else:
@@ -148,9 +171,9 @@ class BulkRowsSheet(ClassicFormulaSheet):
 
     def _write_rows(self) -> None:
         super()._write_rows()
-        if not self._bulk:
+        if not self._bulk and self._later is None:
             return
-        first = self._bulk[0][0]
+        first = self._bulk[0][0] if self._bulk else self._later[0]
         managed = [r for r, cells in self.table.items() if cells] + list(self.row_info)
         if managed and max(managed) >= first:
             raise ValueError(f"row {max(managed) + 1} was written cell by cell below the bulk rows")
@@ -159,6 +182,13 @@ class BulkRowsSheet(ClassicFormulaSheet):
         while len(letters) <= self._last_col:
             letters.append(xl_col_to_name(len(letters)))
         styles: dict[int, int] = {}  # id(format) → its index, resolved once per format
+
+        def style_of(fmt) -> int:
+            index = styles.get(id(fmt))
+            if index is None:
+                index = styles[id(fmt)] = 0 if fmt is None else fmt._get_xf_index()
+            return index
+
         for row, height, cells in self._bulk:
             r = row + 1
             parts = [f'<row r="{r}" ht="{height:.16g}" customHeight="1">' if height is not None
@@ -174,3 +204,6 @@ class BulkRowsSheet(ClassicFormulaSheet):
                              else f'<c r="{letters[col]}{r}"{tail}')
             parts.append("</row>")
             write("".join(parts))
+        if self._later is not None:
+            for xml in self._later[1](style_of):
+                write(xml)
