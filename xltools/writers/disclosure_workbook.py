@@ -65,7 +65,7 @@ def write_disclosure_workbook(ts: TableSet, target: str, *, tables_only: bool = 
             check_ws = wb.add_worksheet(CHECK_SHEET, worksheet_class=BulkRowsSheet)
             area = write_check_sheet(
                 check_ws, st, idents, doc,
-                place=lambda ref: places[(ref.table, ref.section, ref.row, ref.col)],
+                place=places.__getitem__,  # a Ref is the tuple (table, section, row, col)
                 table_no=lambda key: sheet_name(ts.tables[key]), sides=sides)
             _cover(cover, st, ts, today or dt.date.today())
             _contents(contents, st, ts, area)

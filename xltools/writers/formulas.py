@@ -57,7 +57,12 @@ def sum_of(places: list[Place]) -> str:
         return "0"
     if len(places) == 1:  # most sides of the 校验 sheet: one published figure
         return ref(*places[0])
-    args = _ranges(places)
+    if len({(sheet, col) for sheet, _, col in places}) == len(places):
+        # Each cell alone in its column (a row's columns adding up: most of the 校验 sheet):
+        # no range to fold, the cells in their order.
+        args = [ref(*place) for place in places]
+    else:
+        args = _ranges(places)
     if len(args) == 1 and ":" not in args[0]:
         return args[0]
     while len(args) > MAX_ARGS:
