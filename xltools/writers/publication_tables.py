@@ -101,16 +101,16 @@ def body_rows(table: TableResult, lay: Layout, profile: Profile,
         for leaf in leaves:
             key = leaf.key
             if isinstance(key, tuple):
-                cells.append(Cell(wan_text(vals.get(key[1])), NUMBER, bold=bold))
+                cells.append(Cell(wan_text(vals.get(key[1])), NUMBER, 1, None, bold))
             elif key in parts:
                 cells.append(Cell(parts[key], CODE))
             elif key == "@name":
                 label = func_names.get(r.code or "", "") if r.kind == "project" else r.label
-                cells.append(Cell(label or "", TEXT, bold=bold))
+                cells.append(Cell(label or "", TEXT, 1, None, bold))
             elif key == "@project":
                 cells.append(Cell(r.project if r.kind == "project" else "", TEXT))
             else:  # @label
-                cells.append(Cell(r.label or "", TEXT, bold=bold))
+                cells.append(Cell(r.label or "", TEXT, 1, None, bold))
         out.append(cells)
     return out
 
