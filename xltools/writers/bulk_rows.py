@@ -165,6 +165,28 @@ class BulkRowsSheet(ClassicFormulaSheet):
         self._last_col = max(self._last_col, last)
         self._bulk.append((row, height, out))
 
+    def xml_row(self, row: int, xml: str, first_col: int, last_col: int) -> None:
+        """Append row ``row`` already written as XML, as ``bulk_row`` writes it, with its
+        cells' formats resolved by the caller: only where every cell of the workbook before
+        it was resolved in order (``resolve_formats``), or the styles would be numbered
+        otherwise than XlsxWriter numbers them.  Cells span ``first_col``–``last_col``."""
+        if self._bulk and row <= self._bulk[-1][0]:
+            raise ValueError(f"bulk rows must be appended in order: row {row} after {self._bulk[-1][0]}")
+        if self._later is not None:
+            raise ValueError(f"rows made later must come last: row {row} after them")
+        if self._check_dimensions(row, last_col) or self._check_dimensions(row, first_col):
+            raise ValueError(f"row {row + 1} is outside the worksheet")
+        self._last_col = max(self._last_col, last_col)
+        self._bulk.append((row, None, xml))
+
+    def resolve_formats(self) -> None:
+        """Number the formats of the bulk rows now, in the order writing them would."""
+        for _, _, cells in self._bulk:
+            if type(cells) is not str:
+                for _, fmt, _ in cells:
+                    if fmt is not None:
+                        fmt._get_xf_index()
+
     def bulk_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Merge a range whose cells (value and formatted blanks) come through ``bulk_row``."""
         self.merge.append([first_row, first_col, last_row, last_col])
@@ -190,6 +212,9 @@ class BulkRowsSheet(ClassicFormulaSheet):
             return index
 
         for row, height, cells in self._bulk:
+            if type(cells) is str:
+                write(cells)
+                continue
             r = row + 1
             parts = [f'<row r="{r}" ht="{height:.16g}" customHeight="1">' if height is not None
                      else f'<row r="{r}">']
