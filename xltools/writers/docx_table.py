@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape
 
 
 class Cell(NamedTuple):
-    """A tuple: a million of them at 1,000,000 lines, where a frozen dataclass's
-    attribute-by-attribute construction took seconds."""
+    """A tuple: ``table_xml`` takes plain tuples of the same five fields as well, which the
+    loops making millions of cells at 1,000,000 lines build ten times faster."""
 
     text: str = ""
     style: str = ""  # the role of the cell's text: head, text, number, code, center
