@@ -109,3 +109,36 @@ def test_rows_made_later_follow_the_bulk_rows_with_their_formats_resolved_then(t
     sheet = openpyxl.load_workbook(path)["校验"]
     assert [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=4)] == [[1.5, "通过"], [2, "通过"]]
     assert sheet["A4"].number_format == "#,##0.00" and sheet.dimensions == "A1:B4"
+
+
+def test_sheets_of_one_layout_are_written_as_xlsxwriter_writes_each(tmp_path):
+    import zipfile
+
+    from xltools.writers.bulk_rows import SameLayoutSheet
+
+    def build(path, sheet_class):
+        wb = xlsxwriter.Workbook(str(path))
+        fmt = wb.add_format({"border": 1})
+        layout: dict = {}
+        for n in range(4):
+            ws = wb.add_worksheet(f"表{n}", worksheet_class=sheet_class)
+            ws.layout = layout
+            for r in range(n + 1):
+                ws.bulk_row(r, ((0, f"第{r}行", fmt), (2 + n, r * 1.5, fmt)), 20.25 if r else None)
+            for r in range(n):
+                ws.bulk_merge(r, 0, r, 1)
+            ws.set_column(0, 0, 12)
+            ws.set_paper(9)
+            ws.print_area(0, 0, n, 2 + n)
+            ws.set_footer("&C第 &P 页")
+        wb.worksheets()[2].hide()
+        wb.close()
+        with zipfile.ZipFile(path) as z:
+            return {name: z.read(name) for name in z.namelist() if name != "docProps/core.xml"}
+
+    alike = build(tmp_path / "alike.xlsx", SameLayoutSheet)
+    assert alike == build(tmp_path / "each.xlsx", BulkRowsSheet)
+    # the sheet without merges, the selected one and the hidden one among them
+    assert b"<mergeCells" not in alike["xl/worksheets/sheet1.xml"]
+    assert b'tabSelected="1"' in alike["xl/worksheets/sheet1.xml"]
+    assert b"<mergeCells" in alike["xl/worksheets/sheet4.xml"]

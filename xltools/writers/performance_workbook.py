@@ -24,7 +24,7 @@ from ..atomic import atomic_path
 from ..model import Master
 from ..performance.model import DepartmentSheet, Indicator, PerformanceData, ProjectSheet
 from ..tables.engine import TableSet
-from .bulk_rows import BulkRowsSheet, Grid, fit
+from .bulk_rows import BulkRowsSheet, Grid, SameLayoutSheet, fit
 from .text_fit import wrapped_height
 
 FONT = "宋体"
@@ -73,10 +73,12 @@ def write_performance_workbook(master: Master, ts: TableSet, perf: PerformanceDa
         # sheets would number them: the project sheets' rows are then final XML at once.
         ws.resolve_formats()
         attrs = _FormatAttrs()
+        layout: dict = {}
         for number, project in enumerate(perf.printed_projects, start=1):
             # Written as whole rows of XML: through XlsxWriter's cell calls the ~110 cells
             # of each sheet took three quarters of the time at 5,000 sheets.
-            ws = wb.add_worksheet(project_sheet_name(number, project.name), worksheet_class=BulkRowsSheet)
+            ws = wb.add_worksheet(project_sheet_name(number, project.name), worksheet_class=SameLayoutSheet)
+            ws.layout = layout
             _project(ws, st, attrs, project, ts.year)
         wb.close()
 
