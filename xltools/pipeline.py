@@ -68,7 +68,8 @@ def check_master(master: Master) -> list[Finding]:
     if not usable(master):
         return list(master.findings)
     ts, findings = tables_with_checks(master)
-    return findings + performance.build(master, ts)[1] + narrative.build(master, ts)[1]
+    linked = performance.read_and_link(master)
+    return findings + performance.build(master, ts, linked)[1] + narrative.build(master, ts, linked=linked)[1]
 
 
 def check_disclosure(sheets) -> tuple[list[Finding], dict[str, str]]:
@@ -129,8 +130,9 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
 
 def _write(master: Master, ts: TableSet, outdir: str, prior: Master | None, pdf: bool,
            template: str | None, before_write, parallel: bool) -> tuple[TableSet, list[str], list[Finding]]:
-    perf, perf_findings = performance.build(master, ts)
-    story, story_findings = narrative.build(master, ts, prior)
+    linked = performance.read_and_link(master)  # 项目信息 and 绩效指标, for both
+    perf, perf_findings = performance.build(master, ts, linked)
+    story, story_findings = narrative.build(master, ts, prior, linked)
     paths = output_paths(ts, outdir, pdf)
     template = template or publication_template(master)
     open_template(template)  # a template that cannot be used stops the build before any file is written
