@@ -17,7 +17,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..checks.identities import Identity, evaluate, holds, sides as both
 from .bulk_rows import BulkRowsSheet, escape, fit
-from .formulas import sum_of
+from .formulas import ref, sum_of
 from .table_sheet import wan
 from .text_fit import height, lines_needed
 from .xlsx_styles import Styles
@@ -94,24 +94,32 @@ def _rows(style_of, st: Styles, idents: list[Identity], sides, texts, place) -> 
     center, text, money, status = (f' s="{i}"' if i else "" for i in map(style_of, (
         st.center, st.text, st.money, st.status)))
     one_line = height(1)
+    # Each 校验 text is measured once: through the cache, hundreds of thousands would only
+    # push the sheets' recurring labels out of it.
+    measure = lines_needed.__wrapped__
+    rows: list[str] = []
     r = FIRST_ROW
     for n, (ident, (whole, parts)) in enumerate(zip(idents, sides)):
         r += 1  # one-based from here
         ok = holds(ident, whole, parts)
-        rise = height(max(lines_needed(ident.what, WIDTHS[3]), lines_needed(ident.family, WIDTHS[1])))
+        rise = height(max(measure(ident.what, WIDTHS[3]), lines_needed(ident.family, WIDTHS[1])))
         head = f'<row r="{r}" ht="{rise:.16g}" customHeight="1">' if rise > one_line else f'<row r="{r}">'
-        e = (f"<f>{escape(sum_of([place(ident.whole)]))}</f><v>{wan(whole)}</v>" if ident.whole
+        e = (f"<f>{escape(ref(*place(ident.whole)))}</f><v>{wan(whole)}</v>" if ident.whole
              else "<v>0</v>")
         body = sum_of([place(p) for p in ident.parts])
         f = "<v>0</v>" if body == "0" else f"<f>{escape(body)}</f><v>{wan(parts)}</v>"
         test = f"G{r}&gt;-0.005" if ident.relation == "ge" else f"ABS(G{r})&lt;0.005"
         k = 3 * n
-        yield (f'{head}<c r="A{r}"{center}><v>{n + 1}</v></c>'
-               f'<c r="B{r}"{text} t="s"><v>{texts[k]}</v></c>'
-               f'<c r="C{r}"{center} t="s"><v>{texts[k + 1]}</v></c>'
-               f'<c r="D{r}"{text} t="s"><v>{texts[k + 2]}</v></c>'
-               f'<c r="E{r}"{money}>{e}</c><c r="F{r}"{money}>{f}</c>'
-               f'<c r="G{r}"{money}><f>ROUND(E{r}-F{r},2)</f><v>{wan(whole - parts)}</v></c>'
-               f'<c r="H{r}"{status} t="str"><f>IF({test},"{PASS}","{FAIL}")</f>'
-               f'<v>{PASS if ok else FAIL}</v></c>'
-               f'<c r="I{r}"{center}><f>IF(H{r}="{PASS}",0,1)</f><v>{0 if ok else 1}</v></c></row>')
+        if len(rows) == 1000:  # written a thousand rows at a time
+            yield "".join(rows)
+            rows.clear()
+        rows.append(f'{head}<c r="A{r}"{center}><v>{n + 1}</v></c>'
+                    f'<c r="B{r}"{text} t="s"><v>{texts[k]}</v></c>'
+                    f'<c r="C{r}"{center} t="s"><v>{texts[k + 1]}</v></c>'
+                    f'<c r="D{r}"{text} t="s"><v>{texts[k + 2]}</v></c>'
+                    f'<c r="E{r}"{money}>{e}</c><c r="F{r}"{money}>{f}</c>'
+                    f'<c r="G{r}"{money}><f>ROUND(E{r}-F{r},2)</f><v>{wan(whole - parts)}</v></c>'
+                    f'<c r="H{r}"{status} t="str"><f>IF({test},"{PASS}","{FAIL}")</f>'
+                    f'<v>{PASS if ok else FAIL}</v></c>'
+                    f'<c r="I{r}"{center}><f>IF(H{r}="{PASS}",0,1)</f><v>{0 if ok else 1}</v></c></row>')
+    yield "".join(rows)
