@@ -142,3 +142,18 @@ def test_sheets_of_one_layout_are_written_as_xlsxwriter_writes_each(tmp_path):
     assert b"<mergeCells" not in alike["xl/worksheets/sheet1.xml"]
     assert b'tabSelected="1"' in alike["xl/worksheets/sheet1.xml"]
     assert b"<mergeCells" in alike["xl/worksheets/sheet4.xml"]
+
+
+def test_percent_signs_in_formulas_and_texts_come_through(tmp_path):
+    path = tmp_path / "pct.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("率", worksheet_class=BulkRowsSheet)
+    pct = wb.add_format({"num_format": "0%"})
+    ws.bulk_row(0, ((0, 0.5, pct), (1, Formula("A1*10%", 0.05), pct), (2, Formula('A1&"%"', "0.5%"), None),
+                    (3, "100%", None)))
+    wb.close()
+    sheet = openpyxl.load_workbook(path)["率"]
+    assert [c.value for c in sheet[1]] == [0.5, "=A1*10%", '=A1&"%"', "100%"]
+    assert sheet["B1"].number_format == "0%"
+    cached = openpyxl.load_workbook(path, data_only=True)["率"]
+    assert [c.value for c in cached[1]] == [0.5, 0.05, "0.5%", "100%"]

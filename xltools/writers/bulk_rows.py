@@ -30,6 +30,16 @@ class Formula:
     value: float | int | str
 
 
+_LETTERS: list[str] = []
+
+
+def _letters(last: int) -> list[str]:
+    """Column letters A, B, … up to column ``last`` (zero-based), made once."""
+    while len(_LETTERS) <= last:
+        _LETTERS.append(xl_col_to_name(len(_LETTERS)))
+    return _LETTERS
+
+
 def fit(text: str) -> str:
     """``text`` cut to what Excel holds in a cell, as XlsxWriter cuts it."""
     if len(text) > MAX_STRING // 2 and len(text.encode("utf-16-le")) // 2 > MAX_STRING:
@@ -110,8 +120,8 @@ class BulkRowsSheet(ClassicFormulaSheet):
 
     def _initialize(self, init_data) -> None:
         super()._initialize(init_data)
-        self._bulk: list[tuple[int, float | None, list]] = []
-        self._letters: list[str] = []
+        # (row, its XML, the formats its %s stand for: None where it is final)
+        self._bulk: list[tuple[int, str, tuple | None]] = []
         self._last_col = 0
         self._later: tuple[int, Callable[[Callable], Iterable[str]]] | None = None
 
@@ -138,9 +148,15 @@ class BulkRowsSheet(ClassicFormulaSheet):
             raise ValueError(f"bulk rows must be appended in order: row {row} after {self._bulk[-1][0]}")
         if self._later is not None:
             raise ValueError(f"rows made later must come last: row {row} after them")
-        out = []
-        append = out.append
+        # The row becomes its XML now, each cell's style attribute a %s: formats are numbered
+        # only as the sheet is written (XlsxWriter's order), then filled in by one % per row.
+        r = row + 1
+        parts = [f'<row r="{r}" ht="{height:.16g}" customHeight="1">' if height is not None
+                 else f'<row r="{r}">']
+        append = parts.append
+        fmts = []
         shared = self.str_table._get_shared_string_index
+        letters = _letters(max((col for col, _, _ in cells), default=0))
         first, last = None, 0
         # Dispatch on the exact type first: this loop runs for every cell of every bulk row.
         for col, value, fmt in cells:
@@ -148,24 +164,27 @@ class BulkRowsSheet(ClassicFormulaSheet):
                 first = col
             if col > last:
                 last = col
+            fmts.append(fmt)
             kind = type(value)
             if kind is str or (kind is not Formula and isinstance(value, str)):
-                append((col, fmt, f' t="s"><v>{shared(fit(value))}</v></c>'))
+                append(f'<c r="{letters[col]}{r}"%s t="s"><v>{shared(fit(value))}</v></c>')
             elif value is None:
-                append((col, fmt, "/>"))
+                append(f'<c r="{letters[col]}{r}"%s/>')
             elif kind is Formula:
-                body = escape(value.body)
+                body = escape(value.body).replace("%", "%%")
                 if isinstance(value.value, str):
-                    append((col, fmt, f' t="str"><f>{body}</f><v>{escape(value.value)}</v></c>'))
+                    append(f'<c r="{letters[col]}{r}"%s t="str"><f>{body}</f>'
+                           f'<v>{escape(value.value).replace("%", "%%")}</v></c>')
                 else:
-                    append((col, fmt, f"><f>{body}</f><v>{value.value}</v></c>"))
+                    append(f'<c r="{letters[col]}{r}"%s><f>{body}</f><v>{value.value}</v></c>')
             else:
-                append((col, fmt, f"><v>{value:.16G}</v></c>"))
+                append(f'<c r="{letters[col]}{r}"%s><v>{value:.16G}</v></c>')
+        append("</row>")
         # Keeps <dimension>, print areas and autofilters right, as an ordinary write would.
         if self._check_dimensions(row, last) or self._check_dimensions(row, first or 0):
             raise ValueError(f"row {row + 1} is outside the worksheet")
         self._last_col = max(self._last_col, last)
-        self._bulk.append((row, height, out))
+        self._bulk.append((row, "".join(parts), tuple(fmts)))
 
     def xml_row(self, row: int, xml: str, first_col: int, last_col: int) -> None:
         """Append row ``row`` already written as XML, as ``bulk_row`` writes it, with its
@@ -179,15 +198,14 @@ class BulkRowsSheet(ClassicFormulaSheet):
         if self._check_dimensions(row, last_col) or self._check_dimensions(row, first_col):
             raise ValueError(f"row {row + 1} is outside the worksheet")
         self._last_col = max(self._last_col, last_col)
-        self._bulk.append((row, None, xml))
+        self._bulk.append((row, xml, None))
 
     def resolve_formats(self) -> None:
         """Number the formats of the bulk rows now, in the order writing them would."""
-        for _, _, cells in self._bulk:
-            if type(cells) is not str:
-                for _, fmt, _ in cells:
-                    if fmt is not None:
-                        fmt._get_xf_index()
+        for _, _, fmts in self._bulk:
+            for fmt in fmts or ():
+                if fmt is not None:
+                    fmt._get_xf_index()
 
     def bulk_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Merge a range whose cells (value and formatted blanks) come through ``bulk_row``."""
@@ -202,10 +220,8 @@ class BulkRowsSheet(ClassicFormulaSheet):
         if managed and max(managed) >= first:
             raise ValueError(f"row {max(managed) + 1} was written cell by cell below the bulk rows")
         write = self.fh.write
-        letters = self._letters
-        while len(letters) <= self._last_col:
-            letters.append(xl_col_to_name(len(letters)))
         styles: dict[int, int] = {}  # id(format) → its index, resolved once per format
+        attrs: dict[int, str] = {}  # id(format) → the cells' style attribute
 
         def style_of(fmt) -> int:
             index = styles.get(id(fmt))
@@ -213,24 +229,15 @@ class BulkRowsSheet(ClassicFormulaSheet):
                 index = styles[id(fmt)] = 0 if fmt is None else fmt._get_xf_index()
             return index
 
-        for row, height, cells in self._bulk:
-            if type(cells) is str:
-                write(cells)
-                continue
-            r = row + 1
-            parts = [f'<row r="{r}" ht="{height:.16g}" customHeight="1">' if height is not None
-                     else f'<row r="{r}">']
-            for col, fmt, tail in cells:
-                if fmt is None:
-                    style = 0
-                else:
-                    style = styles.get(id(fmt))
-                    if style is None:
-                        style = styles[id(fmt)] = fmt._get_xf_index()
-                parts.append(f'<c r="{letters[col]}{r}" s="{style}"{tail}' if style
-                             else f'<c r="{letters[col]}{r}"{tail}')
-            parts.append("</row>")
-            write("".join(parts))
+        def attr_of(fmt) -> str:
+            attr = attrs.get(id(fmt))
+            if attr is None:
+                index = style_of(fmt)
+                attr = attrs[id(fmt)] = f' s="{index}"' if index else ""
+            return attr
+
+        for _, xml, fmts in self._bulk:
+            write(xml if fmts is None else xml % tuple([attr_of(fmt) for fmt in fmts]))
         if self._later is not None:
             for xml in self._later[1](style_of):
                 write(xml)
