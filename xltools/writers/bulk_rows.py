@@ -89,10 +89,10 @@ class Grid:
             raise TypeError(f"Grid.write takes text or a number, not {type(value).__name__}")
 
     def write_string(self, row: int, col: int, text: str, fmt=None) -> None:
-        self._put(row, col, text, fmt)
+        self.cells.setdefault(row, {})[col] = (col, text, fmt)  # _put, inline: every figure
 
     def write_number(self, row: int, col: int, number, fmt=None) -> None:
-        self._put(row, col, number, fmt)
+        self.cells.setdefault(row, {})[col] = (col, number, fmt)
 
     def write_blank(self, row: int, col: int, _blank=None, fmt=None) -> None:
         if fmt is not None:  # XlsxWriter leaves out a blank without format too
