@@ -204,6 +204,11 @@ def test_sum_formulas_fold_runs_into_ranges_and_split_long_lists():
         "SUM('表2'!$E$5:$E$7,'表2'!$E$10)"
     many = sum_of([("表7", 2 * r, 5) for r in range(450)])
     assert many.count("SUM(") == 4 and len(many) < 8192  # 3 nested sums of ≤ 200 cells
+    # one cell per column, in the order given (a row's parts), and the same fold otherwise
+    assert sum_of([("表2", 4, 5), ("表2", 4, 4), ("表3", 4, 4)]) == "SUM('表2'!$F$5,'表2'!$E$5,'表3'!$E$5)"
+    assert sum_of([("表2", 4, 5), ("表2", 4, 4), ("表2", 5, 5)]) == "SUM('表2'!$F$5:$F$6,'表2'!$E$5)"
+    cells = sum_of([("表7", 0, c) for c in range(450)])
+    assert cells.count("SUM(") == 4 and cells.count("!") == 450
 
 
 def test_tables_only_workbook_is_what_the_pdf_prints(tmp_path):

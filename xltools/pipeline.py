@@ -14,7 +14,7 @@ from typing import Callable
 from . import collector, narrative, performance
 from .audit.disclosure import read_disclosure
 from .audit.structure import structure_findings
-from .checks.identities import Identity, check_tables, identities
+from .checks.identities import Identity, check_tables, evaluate, figure_reader, identities
 from .findings import Finding, Severity
 from .model import Master
 from .tables import build_tables
@@ -49,15 +49,17 @@ def _checked_tables(master: Master) -> tuple[TableSet, dict, list[Identity], lis
     """``tables_with_checks`` with the tables' JSON form and their identities, which the
     workbook's 校验 sheet writes: enumerated once per build (seconds at 100,000 lines)."""
     ts = build_tables(master)
-    doc, idents, checked = _identities(ts)
+    doc, idents, _, checked = _identities(ts)
     return ts, doc, idents, list(master.findings) + ts.findings + checked
 
 
-def _identities(ts: TableSet) -> tuple[dict, list[Identity], list[Finding]]:
-    """The tables' JSON form, their identities and the findings of checking them."""
+def _identities(ts: TableSet) -> tuple[dict, list[Identity], list[tuple[int, int]], list[Finding]]:
+    """The tables' JSON form, their identities, each identity's two sides (evaluated once,
+    on the integer figures, for the check and the 校验 sheet) and the findings."""
     doc = tables_dict(ts)
     idents = identities(doc)
-    return doc, idents, check_tables(doc, idents=idents)
+    sides = evaluate(idents, figure_reader(ts))
+    return doc, idents, sides, check_tables(doc, idents=idents, sides_of=sides)
 
 
 def check_master(master: Master) -> list[Finding]:
@@ -66,7 +68,8 @@ def check_master(master: Master) -> list[Finding]:
     if not usable(master):
         return list(master.findings)
     ts, findings = tables_with_checks(master)
-    return findings + performance.build(master, ts)[1] + narrative.build(master, ts)[1]
+    linked = performance.read_and_link(master)
+    return findings + performance.build(master, ts, linked)[1] + narrative.build(master, ts, linked=linked)[1]
 
 
 def check_disclosure(sheets) -> tuple[list[Finding], dict[str, str]]:
@@ -127,8 +130,9 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
 
 def _write(master: Master, ts: TableSet, outdir: str, prior: Master | None, pdf: bool,
            template: str | None, before_write, parallel: bool) -> tuple[TableSet, list[str], list[Finding]]:
-    perf, perf_findings = performance.build(master, ts)
-    story, story_findings = narrative.build(master, ts, prior)
+    linked = performance.read_and_link(master)  # 项目信息 and 绩效指标, for both
+    perf, perf_findings = performance.build(master, ts, linked)
+    story, story_findings = narrative.build(master, ts, prior, linked)
     paths = output_paths(ts, outdir, pdf)
     template = template or publication_template(master)
     open_template(template)  # a template that cannot be used stops the build before any file is written
@@ -143,9 +147,9 @@ def _write(master: Master, ts: TableSet, outdir: str, prior: Master | None, pdf:
     checked: list[Finding] = []
 
     def disclosure() -> None:
-        doc, idents, identity_findings = _identities(ts)
+        doc, idents, sides, identity_findings = _identities(ts)
         checked.extend(identity_findings)
-        write_disclosure_workbook(ts, paths[0], checked=(doc, idents))
+        write_disclosure_workbook(ts, paths[0], checked=(doc, idents, sides))
 
     in_parallel.run([disclosure, gc.collect],
                     [lambda: write_performance_workbook(master, ts, perf, paths[1]), gc.collect],

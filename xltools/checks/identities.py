@@ -13,9 +13,9 @@ integers of 百元 (0.01 万元).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import NamedTuple
 
 from ..findings import Finding, error, warning
 
@@ -78,16 +78,18 @@ FAMILIES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(NamedTuple):
+    """A tuple: built by the million at 1,000,000 lines, where a frozen dataclass's
+    attribute-by-attribute construction took seconds; and the key its figure has in
+    the writers' dictionaries."""
+
     table: str
     section: str
     row: int
     col: str
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(NamedTuple):
     """``whole`` = Σ ``parts`` (relation "eq") or ``whole`` ≥ Σ ``parts`` (relation "ge").
 
     ``whole`` is the published figure a reviewer corrects when the identity breaks (a parent,
@@ -116,8 +118,7 @@ def cents(value) -> int:
         return 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
+class _Row(NamedTuple):
     index: int
     kind: str | None
     code: str
@@ -131,11 +132,16 @@ class _Tables:
 
     def __init__(self, doc: dict):
         self.tables: dict = doc.get("tables", {})
+        self._rows: dict[tuple[str, str], list[_Row]] = {}
 
     def rows(self, key: str, section: str) -> list[_Row]:
-        return [_Row(i, r.get("kind"), r.get("code") or "", r.get("key"), r.get("label", ""),
-                     r.get("unit"))
+        """The section's rows (made once: the enumeration asks for most sections often)."""
+        rows = self._rows.get((key, section))
+        if rows is None:
+            rows = self._rows[key, section] = [
+                _Row(i, r.get("kind"), r.get("code") or "", r.get("key"), r.get("label", ""), r.get("unit"))
                 for i, r in enumerate(self.tables.get(key, {}).get(section, []))]
+        return rows
 
     def columns(self, key: str, section: str) -> list[str]:
         table = self.tables.get(key, {})
@@ -204,12 +210,13 @@ class _Enumerator:
                               + " + ".join(column_label(c) for c in parts)))
         if not rules:
             return
+        out = self.out.append
         for row in self.t.rows(key, section):
             name = _row_name(row)
+            i = row.index
             for lhs, parts, wording in rules:
-                self.add("sum-row", key, f"“{name}”{wording}",
-                         Ref(key, section, row.index, lhs),
-                         [Ref(key, section, row.index, c) for c in parts])
+                out(Identity("sum-row", key, f"“{name}”{wording}", Ref(key, section, i, lhs),
+                             tuple([Ref(key, section, i, c) for c in parts])))
 
     def fixed_sums(self, key: str, section: str) -> None:
         rows = {r.key: r for r in self.t.rows(key, section) if r.key}
@@ -394,12 +401,28 @@ def sides(identity: Identity, doc_or_tables) -> tuple[int, int]:
     return t.value(identity.whole), sum(t.value(p) for p in identity.parts)
 
 
+def evaluate(idents: list[Identity], value) -> list[tuple[int, int]]:
+    """Each identity's two sides in 百元, ``value(ref)`` reading a figure: what ``build``
+    both checks and writes to the 校验 sheet, computed once."""
+    return [(value(i.whole) if i.whole else 0, sum(map(value, i.parts))) for i in idents]
+
+
+def figure_reader(ts):
+    """``value(ref)`` for the figures of a TableSet, as integers of 百元, straight from the
+    tables rather than from their JSON form."""
+    rows = {(key, sec.name): sec.rows for key, table in ts.tables.items() for sec in table.sections}
+
+    def value(ref: Ref) -> int:
+        return rows[ref.table, ref.section][ref.row][1].get(ref.col, 0)
+    return value
+
+
 def holds(identity: Identity, whole: int, parts: int) -> bool:
     return whole >= parts if identity.relation == "ge" else whole == parts
 
 
-def check_tables(doc: dict, place=None, slips: bool = False,
-                 idents: list[Identity] | None = None) -> list[Finding]:
+def check_tables(doc: dict, place=None, slips: bool = False, idents: list[Identity] | None = None,
+                 sides_of: list[tuple[int, int]] | None = None) -> list[Finding]:
     """All identities on a tables document (the JSON of ``xltools tables --json``).
 
     ``place`` maps a Ref to its (sheet, cell) where the tables were read from a workbook.
@@ -407,12 +430,12 @@ def check_tables(doc: dict, place=None, slips: bool = False,
     (舍位误差: each figure rounded from 元 on its own), so that reviewers can tell it from a
     real error; the tool's own tables have no slips, so ``build`` leaves this off.
     ``idents``: ``identities(doc)`` when the caller already has them (``build`` writes
-    the same list to the 校验 sheet).
+    the same list to the 校验 sheet); ``sides_of``: ``evaluate(idents, …)``, likewise.
     """
     t = _Tables(doc)
     out = []
-    for ident in identities(doc) if idents is None else idents:
-        whole, parts = sides(ident, t)
+    idents = identities(doc) if idents is None else idents
+    for ident, (whole, parts) in zip(idents, sides_of or (sides(i, t) for i in idents)):
         if holds(ident, whole, parts):
             continue
         sheet, cell = t.no(ident.table), None
@@ -438,6 +461,7 @@ def _child(parent: str, code: str) -> bool:
     return code.startswith(parent) and len(code) == len(parent) + 2
 
 
+@cache
 def _in_col(col: str) -> str:
     return "" if col == "amount" else f"（{column_label(col)}）"
 

@@ -14,8 +14,9 @@ from types import MappingProxyType
 from .. import dictionaries
 from ..findings import Finding
 from ..model import Master
-from ..performance.link import link
-from ..performance.read import PROJECT_SHEET, read_performance
+from ..performance import read_and_link
+from ..performance.link import Linked
+from ..performance.read import PROJECT_SHEET, SheetData
 from ..tables.engine import TableSet
 from . import checks, overview, sections
 from .document import NarrativeDoc
@@ -27,11 +28,12 @@ from .prior import from_master, merge, read_prior
 __all__ = ["build", "NarrativeDoc"]
 
 
-def build(master: Master, ts: TableSet, prior_master: Master | None = None
-          ) -> tuple[NarrativeDoc, list[Finding]]:
+def build(master: Master, ts: TableSet, prior_master: Master | None = None,
+          linked: tuple[SheetData, Linked] | None = None) -> tuple[NarrativeDoc, list[Finding]]:
     """The 情况说明 of ``master`` whose tables are ``ts`` (build_tables(master)).
 
     ``prior_master``: last year's master (``--prior``); its tables give last year's figures.
+    ``linked``: ``performance.read_and_link(master)`` when the caller has it.
     """
     findings: list[Finding] = []
     prior, found = read_prior(master)
@@ -55,7 +57,7 @@ def build(master: Master, ts: TableSet, prior_master: Master | None = None
     inp = Inputs(
         entity=ts.entity, year=ts.year, kind=ts.kind, profile=ts.profile,
         info=MappingProxyType(dict(master.info.extra)), units=units, figures=build_figures(ts), prior=prior,
-        projects=_project_texts(master), matters=matters, running_cost=running_cost(ts, matters),
+        projects=_project_texts(master, linked), matters=matters, running_cost=running_cost(ts, matters),
         func_names=names)
     blocks = overview.document_blocks(inp, sections.part_three(inp))
     doc = NarrativeDoc(ts.entity, ts.year, ts.kind, ts.profile, tuple(blocks))
@@ -70,13 +72,12 @@ def build(master: Master, ts: TableSet, prior_master: Master | None = None
     return doc, findings
 
 
-def _project_texts(master: Master) -> ProjectTexts:
+def _project_texts(master: Master, read: tuple[SheetData, Linked] | None) -> ProjectTexts:
     """项目信息 rows by the 收支明细 projects they cover (the same linking as the 绩效目标表).
 
     The linking's own findings (names that do not match …) are the performance build's to
     report; repeating them here would list each problem twice."""
-    sheets = read_performance(master)
-    linked = link(master, sheets)
+    sheets, linked = read or read_and_link(master)
     by_key = {key: lp.info for lp in linked.projects for key in lp.keys}
     by_name: dict[str, object] = {}
     for (_, name), info in by_key.items():

@@ -99,6 +99,9 @@ class NarrativeDoc:
 def para(*parts: Part | tuple, align: str = "body") -> Paragraph:
     """A paragraph from parts; nested tuples (what wording functions return) are flattened and
     adjacent plain strings merged, so equal text always has equal parts."""
+    if all(type(p) is str for p in parts):  # most paragraphs: the strings joined
+        text = "".join(parts)
+        return Paragraph((text,) if text else (), align)
     flat: list[Part] = []
     stack = list(parts)[::-1]
     while stack:

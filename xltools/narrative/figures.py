@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from ..money import half_up_div
+from ..performance.atom_sums import AtomColumns
 from ..sources import BY_NAME
 from ..tables.engine import TableResult, TableSet
 from .matters import Matters
@@ -195,11 +196,6 @@ def _project_money(ts: TableSet, wanted) -> tuple[int, int]:
 
     The rounded line groups are the ones every table adds up, so the amount agrees to the
     0.01 万元 with the tables (表5 + 表8 + 表9 project totals for 财政拨款)."""
-    money: dict[tuple[str, str], int] = {}
-    for atom, amount in zip(ts.atoms, ts.rounded):
-        if atom.basic or not atom.project or not wanted(BY_NAME[atom.source]):
-            continue
-        key = (atom.unit, atom.project)
-        money[key] = money.get(key, 0) + amount
-    funded = [v for v in money.values() if v]
+    money = AtomColumns(ts).by_project(lambda source: 0 if wanted(BY_NAME[source]) else -1, 1)
+    funded = [v for v, in money.values() if v]
     return len(funded), sum(funded)

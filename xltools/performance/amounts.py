@@ -19,44 +19,30 @@ from __future__ import annotations
 
 from ..sources import BY_NAME
 from ..tables.engine import TableSet
+from .atom_sums import AtomColumns
 from .model import Budget, DepartmentFunding
 
 _UPPER = frozenset({"上级一般公共预算转移支付", "上级政府性基金转移支付", "上级国有资本经营预算转移支付"})
 
 
-def _rounded(ts: TableSet):
-    return zip(ts.atoms, ts.rounded)
-
-
-def _budget(source: str, amount: int) -> Budget:
+def _column(source: str) -> int:
+    """Which of Budget's amounts a source's money goes to, in Budget's order."""
     s = BY_NAME[source]
     if s.current_fiscal:
-        return Budget(current_fiscal=amount)
+        return 0
     if s.family == "carry_fiscal":
-        return Budget(carry_fiscal=amount)
+        return 2
     if s.family == "carry_nonfiscal":
-        return Budget(carry_other=amount)
-    return Budget(current_other=amount)
+        return 3
+    return 1
 
 
 def project_budgets(ts: TableSet) -> dict[tuple[str, str], Budget]:
     """(unit, 收支明细 项目名称) → its money, for every project with lines."""
-    out: dict[tuple[str, str], Budget] = {}
-    for atom, amount in _rounded(ts):
-        if atom.basic or not atom.project:
-            continue
-        key = (atom.unit, atom.project)
-        out[key] = out.get(key, Budget()) + _budget(atom.source, amount)
-    return out
+    return {key: Budget(*sums) for key, sums in AtomColumns(ts).by_project(_column, 4).items()}
 
 
 def department_funding(ts: TableSet) -> DepartmentFunding:
-    upper = own = other = 0
-    for atom, amount in _rounded(ts):
-        if atom.source in _UPPER:
-            upper += amount
-        elif BY_NAME[atom.source].current_fiscal:
-            own += amount
-        else:
-            other += amount
-    return DepartmentFunding(upper, own, other)
+    def column(source: str) -> int:
+        return 0 if source in _UPPER else 1 if BY_NAME[source].current_fiscal else 2
+    return DepartmentFunding(*AtomColumns(ts).by_source(column, 3))

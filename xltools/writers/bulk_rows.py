@@ -10,7 +10,10 @@ XlsxWriter does) and written after the rows XlsxWriter manages, which must all l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from io import StringIO
+from typing import Callable, Iterable
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -27,7 +30,24 @@ class Formula:
     value: float | int | str
 
 
-def _escape(text: str) -> str:
+_LETTERS: list[str] = []
+
+
+def _letters(last: int) -> list[str]:
+    """Column letters A, B, … up to column ``last`` (zero-based), made once."""
+    while len(_LETTERS) <= last:
+        _LETTERS.append(xl_col_to_name(len(_LETTERS)))
+    return _LETTERS
+
+
+def fit(text: str) -> str:
+    """``text`` cut to what Excel holds in a cell, as XlsxWriter cuts it."""
+    if len(text) > MAX_STRING // 2 and len(text.encode("utf-16-le")) // 2 > MAX_STRING:
+        return text.encode("utf-16-le")[:2 * MAX_STRING].decode("utf-16-le", "ignore")
+    return text
+
+
+def escape(text: str) -> str:
     if "&" in text or "<" in text or ">" in text:
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
@@ -69,10 +89,10 @@ class Grid:
             raise TypeError(f"Grid.write takes text or a number, not {type(value).__name__}")
 
     def write_string(self, row: int, col: int, text: str, fmt=None) -> None:
-        self._put(row, col, text, fmt)
+        self.cells.setdefault(row, {})[col] = (col, text, fmt)  # _put, inline: every figure
 
     def write_number(self, row: int, col: int, number, fmt=None) -> None:
-        self._put(row, col, number, fmt)
+        self.cells.setdefault(row, {})[col] = (col, number, fmt)
 
     def write_blank(self, row: int, col: int, _blank=None, fmt=None) -> None:
         if fmt is not None:  # XlsxWriter leaves out a blank without format too
@@ -100,9 +120,25 @@ class BulkRowsSheet(ClassicFormulaSheet):
 
     def _initialize(self, init_data) -> None:
         super()._initialize(init_data)
-        self._bulk: list[tuple[int, float | None, list]] = []
-        self._letters: list[str] = []
+        # (row, its XML, the formats its %s stand for: None where it is final)
+        self._bulk: list[tuple[int, str, tuple | None]] = []
         self._last_col = 0
+        self._later: tuple[int, Callable[[Callable], Iterable[str]]] | None = None
+
+    def rows_later(self, first: int, last: int, last_col: int,
+                   render: Callable[[Callable], Iterable[str]]) -> None:
+        """Rows ``first``–``last`` (zero-based, after every bulk row), made only as the sheet
+        is written: ``render(style)`` yields each row's XML, whole, as ``bulk_row`` writes
+        it, with ``style(format)`` the format's index (resolved then, as XlsxWriter does).
+        Strings must already be in the shared string table.  A row held as XML until the
+        workbook closes costs ten times its cells' data: 校验 has 500,000 rows at 1,000,000
+        lines."""
+        if self._later is not None or (self._bulk and first <= self._bulk[-1][0]):
+            raise ValueError(f"rows made later must come last: row {first}")
+        if self._check_dimensions(first, 0) or self._check_dimensions(last, last_col):
+            raise ValueError(f"row {last + 1} is outside the worksheet")
+        self._last_col = max(self._last_col, last_col)
+        self._later = (first, render)
 
     def bulk_row(self, row: int, cells, height: float | None = None) -> None:
         """Append row ``row`` (zero-based, after every earlier one) of ``cells``: (col, value,
@@ -110,9 +146,17 @@ class BulkRowsSheet(ClassicFormulaSheet):
         ``height`` in points, None for the default."""
         if self._bulk and row <= self._bulk[-1][0]:
             raise ValueError(f"bulk rows must be appended in order: row {row} after {self._bulk[-1][0]}")
-        out = []
-        append = out.append
+        if self._later is not None:
+            raise ValueError(f"rows made later must come last: row {row} after them")
+        # The row becomes its XML now, each cell's style attribute a %s: formats are numbered
+        # only as the sheet is written (XlsxWriter's order), then filled in by one % per row.
+        r = row + 1
+        parts = [f'<row r="{r}" ht="{height:.16g}" customHeight="1">' if height is not None
+                 else f'<row r="{r}">']
+        append = parts.append
+        fmts = []
         shared = self.str_table._get_shared_string_index
+        letters = _letters(max((col for col, _, _ in cells), default=0))
         first, last = None, 0
         # Dispatch on the exact type first: this loop runs for every cell of every bulk row.
         for col, value, fmt in cells:
@@ -120,27 +164,48 @@ class BulkRowsSheet(ClassicFormulaSheet):
                 first = col
             if col > last:
                 last = col
+            fmts.append(fmt)
             kind = type(value)
             if kind is str or (kind is not Formula and isinstance(value, str)):
-                if len(value) > MAX_STRING // 2 and len(value.encode("utf-16-le")) // 2 > MAX_STRING:
-                    # Cut to what Excel holds, as XlsxWriter does.
-                    value = value.encode("utf-16-le")[:2 * MAX_STRING].decode("utf-16-le", "ignore")
-                append((col, fmt, f' t="s"><v>{shared(value)}</v></c>'))
+                append(f'<c r="{letters[col]}{r}"%s t="s"><v>{shared(fit(value))}</v></c>')
             elif value is None:
-                append((col, fmt, "/>"))
+                append(f'<c r="{letters[col]}{r}"%s/>')
             elif kind is Formula:
-                body = _escape(value.body)
+                body = escape(value.body).replace("%", "%%")
                 if isinstance(value.value, str):
-                    append((col, fmt, f' t="str"><f>{body}</f><v>{_escape(value.value)}</v></c>'))
+                    append(f'<c r="{letters[col]}{r}"%s t="str"><f>{body}</f>'
+                           f'<v>{escape(value.value).replace("%", "%%")}</v></c>')
                 else:
-                    append((col, fmt, f"><f>{body}</f><v>{value.value}</v></c>"))
+                    append(f'<c r="{letters[col]}{r}"%s><f>{body}</f><v>{value.value}</v></c>')
             else:
-                append((col, fmt, f"><v>{value:.16G}</v></c>"))
+                append(f'<c r="{letters[col]}{r}"%s><v>{value:.16G}</v></c>')
+        append("</row>")
         # Keeps <dimension>, print areas and autofilters right, as an ordinary write would.
         if self._check_dimensions(row, last) or self._check_dimensions(row, first or 0):
             raise ValueError(f"row {row + 1} is outside the worksheet")
         self._last_col = max(self._last_col, last)
-        self._bulk.append((row, height, out))
+        self._bulk.append((row, "".join(parts), tuple(fmts)))
+
+    def xml_row(self, row: int, xml: str, first_col: int, last_col: int) -> None:
+        """Append row ``row`` already written as XML, as ``bulk_row`` writes it, with its
+        cells' formats resolved by the caller: only where every cell of the workbook before
+        it was resolved in order (``resolve_formats``), or the styles would be numbered
+        otherwise than XlsxWriter numbers them.  Cells span ``first_col``–``last_col``."""
+        if self._bulk and row <= self._bulk[-1][0]:
+            raise ValueError(f"bulk rows must be appended in order: row {row} after {self._bulk[-1][0]}")
+        if self._later is not None:
+            raise ValueError(f"rows made later must come last: row {row} after them")
+        if self._check_dimensions(row, last_col) or self._check_dimensions(row, first_col):
+            raise ValueError(f"row {row + 1} is outside the worksheet")
+        self._last_col = max(self._last_col, last_col)
+        self._bulk.append((row, xml, None))
+
+    def resolve_formats(self) -> None:
+        """Number the formats of the bulk rows now, in the order writing them would."""
+        for _, _, fmts in self._bulk:
+            for fmt in fmts or ():
+                if fmt is not None:
+                    fmt._get_xf_index()
 
     def bulk_merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Merge a range whose cells (value and formatted blanks) come through ``bulk_row``."""
@@ -148,29 +213,76 @@ class BulkRowsSheet(ClassicFormulaSheet):
 
     def _write_rows(self) -> None:
         super()._write_rows()
-        if not self._bulk:
+        if not self._bulk and self._later is None:
             return
-        first = self._bulk[0][0]
+        first = self._bulk[0][0] if self._bulk else self._later[0]
         managed = [r for r, cells in self.table.items() if cells] + list(self.row_info)
         if managed and max(managed) >= first:
             raise ValueError(f"row {max(managed) + 1} was written cell by cell below the bulk rows")
         write = self.fh.write
-        letters = self._letters
-        while len(letters) <= self._last_col:
-            letters.append(xl_col_to_name(len(letters)))
         styles: dict[int, int] = {}  # id(format) → its index, resolved once per format
-        for row, height, cells in self._bulk:
-            r = row + 1
-            parts = [f'<row r="{r}" ht="{height:.16g}" customHeight="1">' if height is not None
-                     else f'<row r="{r}">']
-            for col, fmt, tail in cells:
-                if fmt is None:
-                    style = 0
-                else:
-                    style = styles.get(id(fmt))
-                    if style is None:
-                        style = styles[id(fmt)] = fmt._get_xf_index()
-                parts.append(f'<c r="{letters[col]}{r}" s="{style}"{tail}' if style
-                             else f'<c r="{letters[col]}{r}"{tail}')
-            parts.append("</row>")
-            write("".join(parts))
+        attrs: dict[int, str] = {}  # id(format) → the cells' style attribute
+
+        def style_of(fmt) -> int:
+            index = styles.get(id(fmt))
+            if index is None:
+                index = styles[id(fmt)] = 0 if fmt is None else fmt._get_xf_index()
+            return index
+
+        def attr_of(fmt) -> str:
+            attr = attrs.get(id(fmt))
+            if attr is None:
+                index = style_of(fmt)
+                attr = attrs[id(fmt)] = f' s="{index}"' if index else ""
+            return attr
+
+        for _, xml, fmts in self._bulk:
+            write(xml if fmts is None else xml % tuple([attr_of(fmt) for fmt in fmts]))
+        if self._later is not None:
+            for xml in self._later[1](style_of):
+                write(xml)
+
+
+class SameLayoutSheet(BulkRowsSheet):
+    """One of thousands of sheets set up alike (columns, page, print options, footer): the
+    first is written whole by XlsxWriter and the XML around its dimension, rows and merges
+    kept in ``layout``, a dict the caller shares between the sheets of one workbook; the
+    others write only those three themselves (XlsxWriter's own XML of the rest took a
+    fifth of a 绩效 workbook's time).  The caller answers for the set-up being the same; a
+    selected, active or hidden sheet is keyed apart."""
+
+    layout: dict | None = None
+
+    def _assemble_xml_file(self) -> None:
+        key = (self.selected, self.active, self.hidden)
+        pieces = None if self.layout is None else self.layout.get(key)
+        if pieces is None:
+            self._assemble_and_keep(key)
+            return
+        head, middle, between, tail = pieces
+        write = self.fh.write
+        write(head)
+        self._write_dimension()
+        write(middle)
+        self._write_sheet_data()
+        write(between)
+        self._write_merge_cells()
+        write(tail)
+        self._xml_close()
+
+    def _assemble_and_keep(self, key) -> None:
+        target, internal = self.fh, self.internal_fh
+        self.fh, self.internal_fh = StringIO(), False
+        super()._assemble_xml_file()
+        xml = self.fh.getvalue()
+        self.fh, self.internal_fh = target, internal
+        target.write(xml)
+        self._xml_close()
+        if self.layout is None:
+            return
+        dimension = re.search(r'<dimension ref="[^"]*"/>', xml)
+        data = re.search(r"<sheetData/>|<sheetData>.*</sheetData>", xml, re.S)
+        merges = re.search(r'<mergeCells count="\d+">.*</mergeCells>', xml, re.S)
+        if dimension and data and merges and dimension.end() <= data.start() and data.end() <= merges.start():
+            self.layout[key] = (xml[:dimension.start()], xml[dimension.end():data.start()],
+                                xml[data.end():merges.start()], xml[merges.end():])

@@ -9,13 +9,15 @@ figures before it recalculates.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
+from typing import Iterator
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..checks.identities import Identity, holds, sides
-from .bulk_rows import BulkRowsSheet, Formula
-from .formulas import sum_of
+from ..checks.identities import Identity, evaluate, holds, sides as both
+from .bulk_rows import BulkRowsSheet, escape, fit
+from .formulas import ref, sum_of
 from .table_sheet import wan
 from .text_fit import height, lines_needed
 from .xlsx_styles import Styles
@@ -43,9 +45,10 @@ class CheckArea:
 
 
 def write_check_sheet(ws: BulkRowsSheet, st: Styles, idents: list[Identity], doc: dict, place,
-                      table_no, value=None) -> CheckArea:
+                      table_no, value=None, sides: list[tuple[int, int]] | None = None) -> CheckArea:
     """``place(ref) → (sheet, row, col)`` locates a figure; ``table_no(key)`` gives 表N;
-    ``value(ref) → 百元`` reads a figure (default: from ``doc``, slower)."""
+    ``value(ref) → 百元`` reads a figure (default: from ``doc``, slower); ``sides``: each
+    identity's (published figure, sum of parts) in 百元 when the caller has them already."""
     ws.write(0, 0, "校验", st.title)
     ws.write(1, 0, "每一行核对一个勾稽关系：公开数应等于各项之和（“部分不大于整体”一行为不小于）。"
                    "修改任何表中数字后，状态自动重新计算；“不通过”的行请核对公开数所在单元格。", st.maker)
@@ -54,35 +57,23 @@ def write_check_sheet(ws: BulkRowsSheet, st: Styles, idents: list[Identity], doc
         ws.set_column(c, c, w)
     ws.set_column(8, 8, None, None, {"hidden": True})
 
-    failed: list[str] = []
-    one_line = height(1)
-    r = FIRST_ROW
-    for n, ident in enumerate(idents, start=1):
-        if value is None:
-            whole, parts = sides(ident, doc)
-        else:
-            whole = value(ident.whole) if ident.whole else 0
-            parts = sum(value(p) for p in ident.parts)
-        ok = holds(ident, whole, parts)
-        if not ok:
-            failed.append(ident.table)
-        e, f, g, h = (f"{letter}{r + 1}" for letter in "EFGH")
-        test = f"{g}>-0.005" if ident.relation == "ge" else f"ABS({g})<0.005"
-        rise = max(lines_needed(ident.what, WIDTHS[3]), lines_needed(ident.family, WIDTHS[1]))
-        ws.bulk_row(r, (
-            (0, n, st.center),
-            (1, ident.family, st.text),
-            (2, table_no(ident.table), st.center),
-            (3, ident.what, st.text),
-            (4, _figure(sum_of([place(ident.whole)] if ident.whole else []), wan(whole)), st.money),
-            (5, _figure(sum_of([place(p) for p in ident.parts]), wan(parts)), st.money),
-            (6, Formula(f"ROUND({e}-{f},2)", wan(whole - parts)), st.money),
-            (7, Formula(f'IF({test},"{PASS}","{FAIL}")', PASS if ok else FAIL), st.status),
-            (8, Formula(f'IF({h}="{PASS}",0,1)', 0 if ok else 1), st.center),
-        ), height(rise) if height(rise) > one_line else None)
-        r += 1
-    last = r - 1
+    if sides is None:
+        sides = evaluate(idents, value) if value is not None else [both(i, doc) for i in idents]
+    failed = [i.table for i, (whole, parts) in zip(idents, sides) if not holds(i, whole, parts)]
+    # The rows' texts take their shared-string numbers now, in the order cells written
+    # row by row would take them; the rows themselves are made as the sheet is written.
+    shared = ws.str_table._get_shared_string_index
+    numbers = {}
+    texts = array("l")
+    for ident in idents:
+        key = ident.table
+        if key not in numbers:
+            numbers[key] = fit(table_no(key))
+        texts.extend((shared(fit(ident.family)), shared(numbers[key]), shared(fit(ident.what))))
+    last = FIRST_ROW + len(idents) - 1
     if idents:
+        ws.rows_later(FIRST_ROW, last, len(HEADERS) - 1,
+                      lambda style_of: _rows(style_of, st, idents, sides, texts, place))
         for status, fmt in ((FAIL, st.fail), (PASS, st.pass_)):
             ws.conditional_format(FIRST_ROW, 7, last, 7, {
                 "type": "cell", "criteria": "==", "value": f'"{status}"', "format": fmt})
@@ -95,6 +86,40 @@ def write_check_sheet(ws: BulkRowsSheet, st: Styles, idents: list[Identity], doc
     return CheckArea(FIRST_ROW, last, len(failed), frozenset(failed))
 
 
-def _figure(body: str, value: float):
-    # A side with no cell (a row the table lacks) is a plain zero, not a formula.
-    return 0 if body == "0" else Formula(body, value)
+def _rows(style_of, st: Styles, idents: list[Identity], sides, texts, place) -> Iterator[str]:
+    """Each identity's row as the XML ``BulkRowsSheet.bulk_row`` writes: 序号, the three
+    texts, then the published figure, the sum of its parts, the difference, the status and
+    the hidden 0/1, each a formula with its value (a side without any cell is a plain 0)."""
+    # Resolved in the order a row's cells meet them, as the cells written one by one would.
+    center, text, money, status = (f' s="{i}"' if i else "" for i in map(style_of, (
+        st.center, st.text, st.money, st.status)))
+    one_line = height(1)
+    # Each 校验 text is measured once: through the cache, hundreds of thousands would only
+    # push the sheets' recurring labels out of it.
+    measure = lines_needed.__wrapped__
+    rows: list[str] = []
+    r = FIRST_ROW
+    for n, (ident, (whole, parts)) in enumerate(zip(idents, sides)):
+        r += 1  # one-based from here
+        ok = holds(ident, whole, parts)
+        rise = height(max(measure(ident.what, WIDTHS[3]), lines_needed(ident.family, WIDTHS[1])))
+        head = f'<row r="{r}" ht="{rise:.16g}" customHeight="1">' if rise > one_line else f'<row r="{r}">'
+        e = (f"<f>{escape(ref(*place(ident.whole)))}</f><v>{wan(whole)}</v>" if ident.whole
+             else "<v>0</v>")
+        body = sum_of([place(p) for p in ident.parts])
+        f = "<v>0</v>" if body == "0" else f"<f>{escape(body)}</f><v>{wan(parts)}</v>"
+        test = f"G{r}&gt;-0.005" if ident.relation == "ge" else f"ABS(G{r})&lt;0.005"
+        k = 3 * n
+        if len(rows) == 1000:  # written a thousand rows at a time
+            yield "".join(rows)
+            rows.clear()
+        rows.append(f'{head}<c r="A{r}"{center}><v>{n + 1}</v></c>'
+                    f'<c r="B{r}"{text} t="s"><v>{texts[k]}</v></c>'
+                    f'<c r="C{r}"{center} t="s"><v>{texts[k + 1]}</v></c>'
+                    f'<c r="D{r}"{text} t="s"><v>{texts[k + 2]}</v></c>'
+                    f'<c r="E{r}"{money}>{e}</c><c r="F{r}"{money}>{f}</c>'
+                    f'<c r="G{r}"{money}><f>ROUND(E{r}-F{r},2)</f><v>{wan(whole - parts)}</v></c>'
+                    f'<c r="H{r}"{status} t="str"><f>IF({test},"{PASS}","{FAIL}")</f>'
+                    f'<v>{PASS if ok else FAIL}</v></c>'
+                    f'<c r="I{r}"{center}><f>IF(H{r}="{PASS}",0,1)</f><v>{0 if ok else 1}</v></c></row>')
+    yield "".join(rows)

@@ -12,7 +12,7 @@ import datetime as dt
 import xlsxwriter
 
 from ..atomic import atomic_path
-from ..checks.identities import Identity, identities
+from ..checks.identities import Identity, evaluate, figure_reader, identities
 from ..tables.engine import TableSet
 from ..tables.profiles import PROFILES
 from .bulk_rows import BulkRowsSheet, Grid
@@ -31,10 +31,12 @@ def output_name(ts: TableSet) -> str:
 
 def write_disclosure_workbook(ts: TableSet, target: str, *, tables_only: bool = False,
                               today: dt.date | None = None,
-                              checked: tuple[dict, list[Identity]] | None = None) -> None:
+                              checked: tuple[dict, list[Identity], list[tuple[int, int]]] | None = None
+                              ) -> None:
     """Write the workbook; ``tables_only`` leaves out 封面, 目录 and 校验 (the PDF's content).
 
-    ``checked``: (``tables_dict(ts)``, its ``identities``) when the caller has them already.
+    ``checked``: (``tables_dict(ts)``, its ``identities``, their ``evaluate``d sides) when
+    the caller has them already.
     """
     profile = PROFILES[ts.profile]
     with atomic_path(target) as tmp:
@@ -57,27 +59,18 @@ def write_disclosure_workbook(ts: TableSet, target: str, *, tables_only: bool = 
         if not tables_only:
             if checked is None:
                 doc = tables_dict(ts)
-                checked = (doc, identities(doc))
-            doc, idents = checked
+                idents = identities(doc)
+                checked = (doc, idents, evaluate(idents, figure_reader(ts)))
+            doc, idents, sides = checked
             check_ws = wb.add_worksheet(CHECK_SHEET, worksheet_class=BulkRowsSheet)
-            values = _figures(ts)
             area = write_check_sheet(
                 check_ws, st, idents, doc,
-                place=lambda ref: places[(ref.table, ref.section, ref.row, ref.col)],
-                table_no=lambda key: sheet_name(ts.tables[key]),
-                value=lambda ref: values.get((ref.table, ref.section, ref.row, ref.col), 0))
+                place=places.__getitem__,  # a Ref is the tuple (table, section, row, col)
+                table_no=lambda key: sheet_name(ts.tables[key]), sides=sides)
             _cover(cover, st, ts, today or dt.date.today())
             _contents(contents, st, ts, area)
             contents.activate()
         wb.close()
-
-
-def _figures(ts: TableSet) -> dict[tuple, int]:
-    """Every figure in 百元 by (table, section, row index, column): the 校验 sheet's cached
-    values, read straight from the tables rather than back from their JSON form."""
-    return {(key, sec.name, index, col): amount
-            for key, table in ts.tables.items() for sec in table.sections
-            for index, (_, vals) in enumerate(sec.rows) for col, amount in vals.items()}
 
 
 def _cover(ws, st: Styles, ts: TableSet, today: dt.date) -> None:

@@ -13,13 +13,15 @@ Word, WPS and LibreOffice repeat them at the top of every page the table runs on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """A tuple: ``table_xml`` takes plain tuples of the same five fields as well, which the
+    loops making millions of cells at 1,000,000 lines build ten times faster."""
+
     text: str = ""
     style: str = ""  # the role of the cell's text: head, text, number, code, center
     span: int = 1
@@ -49,16 +51,16 @@ def table_xml(widths_twips: list[int], rows: list[list[Cell]], header_rows: int,
         append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>' if r < header_rows
                else '<w:tr>')
         col = 0
-        for cell in row:
-            key = (col, cell.span, cell.vmerge, cell.style)
+        for text, style, span, vmerge, bold in row:
+            key = (col, span, vmerge, style)
             head = heads.get(key)
             if head is None:
                 head = heads[key] = _cell_head(widths_twips, styles, *key)
-            col += cell.span
-            if cell.text and cell.vmerge != "continue":
-                append(f'{head}<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{_escape(cell.text)}'
-                       '</w:t></w:r></w:p></w:tc>' if cell.bold else
-                       f'{head}<w:r><w:t xml:space="preserve">{_escape(cell.text)}</w:t></w:r></w:p></w:tc>')
+            col += span
+            if text and vmerge != "continue":
+                append(f'{head}<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{_escape(text)}'
+                       '</w:t></w:r></w:p></w:tc>' if bold else
+                       f'{head}<w:r><w:t xml:space="preserve">{_escape(text)}</w:t></w:r></w:p></w:tc>')
             else:
                 append(f'{head}</w:p></w:tc>')
         append('</w:tr>')

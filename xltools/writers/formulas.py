@@ -57,7 +57,13 @@ def sum_of(places: list[Place]) -> str:
         return "0"
     if len(places) == 1:  # most sides of the 校验 sheet: one published figure
         return ref(*places[0])
-    args = _ranges(places)
+    if len({(sheet, col) for sheet, _, col in places}) == len(places):
+        # Each cell alone in its column (a row's columns adding up: most of the 校验 sheet):
+        # no range to fold, the cells in their order (as ``ref`` writes them, inline).
+        absolute(0, max(col for _, _, col in places))  # the letters up to the last column
+        args = [f"'{sheet}'!${_LETTERS[col]}${row + 1}" for sheet, row, col in places]
+    else:
+        args = _ranges(places)
     if len(args) == 1 and ":" not in args[0]:
         return args[0]
     while len(args) > MAX_ARGS:

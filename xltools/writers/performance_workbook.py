@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.exceptions import DuplicateWorksheetName, InvalidWorksheetName
 
 from ..atomic import atomic_path
 from ..model import Master
 from ..performance.model import DepartmentSheet, Indicator, PerformanceData, ProjectSheet
 from ..tables.engine import TableSet
-from .bulk_rows import BulkRowsSheet, Grid
+from .bulk_rows import BulkRowsSheet, Grid, SameLayoutSheet, fit
 from .text_fit import wrapped_height
 
 FONT = "宋体"
@@ -63,16 +65,21 @@ def write_performance_workbook(master: Master, ts: TableSet, perf: PerformanceDa
         wb = ManySheetsWorkbook(tmp, {"strings_to_numbers": False, "strings_to_formulas": False,
                                       "strings_to_urls": False, "in_memory": True})
         st = _Styles(wb)
-        grid = Grid(wb.add_worksheet(perf.department.title, worksheet_class=BulkRowsSheet))
+        ws = wb.add_worksheet(perf.department.title, worksheet_class=BulkRowsSheet)
+        grid = Grid(ws)
         _overall(grid, st, perf.department, ts.year)
         grid.flush()
+        # Every sheet's formats numbered as its rows are made, in the order writing the
+        # sheets would number them: the project sheets' rows are then final XML at once.
+        ws.resolve_formats()
+        attrs = _FormatAttrs()
+        layout: dict = {}
         for number, project in enumerate(perf.printed_projects, start=1):
-            # Collected and written as whole rows: through XlsxWriter's cell calls the ~110
-            # cells of each sheet took three quarters of the time at 5,000 sheets.
-            grid = Grid(wb.add_worksheet(project_sheet_name(number, project.name),
-                                         worksheet_class=BulkRowsSheet))
-            _project(grid, st, project, ts.year)
-            grid.flush()
+            # Written as whole rows of XML: through XlsxWriter's cell calls the ~110 cells
+            # of each sheet took three quarters of the time at 5,000 sheets.
+            ws = wb.add_worksheet(project_sheet_name(number, project.name), worksheet_class=SameLayoutSheet)
+            ws.layout = layout
+            _project(ws, st, attrs, project, ts.year)
         wb.close()
 
 
@@ -267,31 +274,102 @@ def _overall(ws, st, sheet: DepartmentSheet, year: int) -> None:
 
 
 # -- 项目支出绩效目标表 --------------------------------------------------------------------------
+#
+# Thousands of sheets of one layout: each row is written straight as the XML that Grid and
+# BulkRowsSheet.bulk_row would make of the same cells, merges and heights (the department's
+# sheet above is written through them; tests/test_performance_golden.py holds the bytes).
 
-def _project(ws, st, project: ProjectSheet, year: int) -> None:
+_COLS = tuple(xl_col_to_name(c) for c in range(len(PROJECT_WIDTHS)))
+
+
+class _FormatAttrs(dict):
+    """id(format) → its cells' style attribute, the format numbered on first use."""
+
+    def of(self, fmt) -> str:
+        attr = self.get(id(fmt))
+        if attr is None:
+            index = fmt._get_xf_index()
+            attr = self[id(fmt)] = f' s="{index}"' if index else ""
+        return attr
+
+
+def _value(value):
+    """A cell's value as ``_put`` writes it: None for a blank, a number, or text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, Decimal)):
+        return _number(value)
+    return str(value)
+
+
+def _row(ws: BulkRowsSheet, attrs: _FormatAttrs, r: int, height: float, cells) -> None:
+    """Row ``r`` of ``cells`` (value, format) from column A, values as ``_value`` gives them."""
+    shared = ws.str_table._get_shared_string_index
+    n = r + 1
+    # Grid.set_row's whole pixels
+    parts = [f'<row r="{n}" ht="{0.75 * int(height * 4.0 / 3.0 + 0.5):.16g}" customHeight="1">']
+    for col, (value, fmt) in zip(_COLS, cells):
+        attr = attrs.of(fmt)
+        if value is None:
+            parts.append(f'<c r="{col}{n}"{attr}/>')
+        elif type(value) is str:
+            parts.append(f'<c r="{col}{n}"{attr} t="s"><v>{shared(fit(value))}</v></c>')
+        else:
+            parts.append(f'<c r="{col}{n}"{attr}><v>{value:.16G}</v></c>')
+    parts.append("</row>")
+    ws.xml_row(r, "".join(parts), 0, len(cells) - 1)
+
+
+@cache
+def _head_height() -> float:
+    return _height([(h, w) for h, w in zip(PROJECT_HEAD, PROJECT_WIDTHS)])
+
+
+def _project(ws: BulkRowsSheet, st, attrs: _FormatAttrs, project: ProjectSheet, year: int) -> None:
     w = PROJECT_WIDTHS
-    last = len(w) - 1
-    info = project.info
-    _heading(ws, st, "项目支出绩效目标表", year, last)
-    ws.set_row(2, _height([(project.unit, _span(w, 2, 8))]))
-    _cell(ws, 2, 0, 2, 1, "预算单位", st.label)
-    _cell(ws, 2, 2, 2, 8, project.unit, st.text)
-    ws.set_row(3, _height([(project.name, _span(w, 2, 5)), (info.owner, w[8])]))
-    _cell(ws, 3, 0, 3, 1, "项目名称", st.label)
-    _cell(ws, 3, 2, 3, 5, project.name, st.text)
-    _cell(ws, 3, 6, 3, 7, "项目负责人", st.label)
-    _cell(ws, 3, 8, 3, 8, info.owner, st.center)
-    b = project.budget
-    ws.set_row(4, _height([("其中：财政拨款", w[4])]))
-    _cell(ws, 4, 0, 4, 1, "项目资金（万元）", st.label)
-    _cell(ws, 4, 2, 4, 2, "年度预算总额", st.label)
-    _money(ws, 4, 3, 4, 3, b.total, st.money)
-    _cell(ws, 4, 4, 4, 4, "其中：财政拨款", st.label)
-    _money(ws, 4, 5, 4, 5, b.fiscal, st.money)
-    _cell(ws, 4, 6, 4, 7, "其他资金", st.label)
-    _money(ws, 4, 8, 4, 8, b.other, st.money)
-    ws.set_row(5, _height([(info.goal, _span(w, 2, 8))]))
-    _cell(ws, 5, 0, 5, 1, "项目总体目标", st.label)
-    _cell(ws, 5, 2, 5, 8, info.goal, st.text)
-    end = _grid(ws, st, 6, w, PROJECT_HEAD, project.indicators, full=True)
+    info, b = project.info, project.budget
+    title, label, text, center, money = st.title, st.label, st.text, st.center, st.money
+    _row(ws, attrs, 0, 32, [("项目支出绩效目标表", title)] + [(None, title)] * 8)
+    _row(ws, attrs, 1, 20, [(f"（{year}年）", st.year)] + [(None, st.year)] * 8)
+    _row(ws, attrs, 2, _height([(project.unit, _span(w, 2, 8))]),
+         [("预算单位", label), (None, label), (_value(project.unit), text)] + [(None, text)] * 6)
+    _row(ws, attrs, 3, _height([(project.name, _span(w, 2, 5)), (info.owner, w[8])]),
+         [("项目名称", label), (None, label), (_value(project.name), text), (None, text), (None, text),
+          (None, text), ("项目负责人", label), (None, label), (_value(info.owner), center)])
+    _row(ws, attrs, 4, _height([("其中：财政拨款", w[4])]),
+         [("项目资金（万元）", label), (None, label), ("年度预算总额", label), (_wan(b.total), money),
+          ("其中：财政拨款", label), (_wan(b.fiscal), money), ("其他资金", label), (None, label),
+          (_wan(b.other), money)])
+    _row(ws, attrs, 5, _height([(info.goal, _span(w, 2, 8))]),
+         [("项目总体目标", label), (None, label), (_value(info.goal), text)] + [(None, text)] * 6)
+    merges = [(0, 0, 0, 8), (1, 0, 1, 8), (2, 0, 2, 1), (2, 2, 2, 8), (3, 0, 3, 1), (3, 2, 3, 5),
+              (3, 6, 3, 7), (4, 0, 4, 1), (4, 6, 4, 7), (5, 0, 5, 1), (5, 2, 5, 8)]
+
+    _row(ws, attrs, 6, _head_height(), [(h, st.head) for h in PROJECT_HEAD])
+    indicators = project.indicators
+    if not indicators:
+        for r in range(7, 7 + BLANK_ROWS):
+            _row(ws, attrs, r, MIN_ROW, [(None, text)] * len(w))
+        end = 6 + BLANK_ROWS
+    else:
+        # a run of equal 一级 (二级) indicators: its first row holds the text, merged down
+        first1 = [False] * len(indicators)
+        first2 = [False] * len(indicators)
+        for firsts, keys, col in ((first1, [ind.level1 for ind in indicators], 0),
+                                  (first2, [(ind.level1, ind.level2) for ind in indicators], 1)):
+            for a, z in _runs(keys):
+                firsts[a] = True
+                if z > a:
+                    merges.append((7 + a, col, 7 + z, col))
+        fmts = (text, center, center, center, st.weight, center, center)
+        for i, ind in enumerate(indicators):
+            rest = (ind.level3, ind.value, ind.basis, ind.last_year, ind.weight, ind.scoring, ind.evidence)
+            texts = [(str(v), w[c]) for c, v in enumerate(rest, start=2) if v is not None]
+            _row(ws, attrs, 7 + i, _height(texts + [(ind.level2, w[1])]),
+                 [(_value(ind.level1) if first1[i] else None, center),
+                  (_value(ind.level2) if first2[i] else None, center),
+                  *((_value(v), fmt) for v, fmt in zip(rest, fmts))])
+        end = 6 + len(indicators)
+    for merge in merges:
+        ws.bulk_merge(*merge)
     _page(ws, w, 6, end)

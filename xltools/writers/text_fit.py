@@ -17,6 +17,9 @@ LINE_HEIGHT = 13.5  # points per line at 10 pt
 PADDING = 3.0
 
 
+WIDE = 1.65  # a CJK character, in units of "0"
+
+
 def display_units(text: str) -> float:
     """Width of ``text`` at 10 pt in column-width units."""
     if text.isascii():
@@ -26,7 +29,7 @@ def display_units(text: str) -> float:
 
 @lru_cache(maxsize=None)  # a few thousand distinct characters at most
 def _units(ch: str) -> float:
-    return 1.65 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
+    return WIDE if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
 
 
 @lru_cache(maxsize=1 << 16)  # the same labels and indicator texts recur on thousands of sheets
@@ -34,6 +37,8 @@ def lines_needed(text: str, width: float, font_size: float = 10) -> int:
     if not text:
         return 1
     usable = max(1.0, (width - 1.0) * 10 / font_size)
+    if type(text) is str and len(text) * WIDE < usable * (1 - 1e-9) and "\n" not in text:
+        return 1  # fits however wide its characters: most labels and 校验 rows, not measured
     return sum(max(1, math.ceil(display_units(part) / usable)) for part in str(text).split("\n"))
 
 
