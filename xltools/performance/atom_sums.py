@@ -24,7 +24,7 @@ class AtomColumns:
     distinct values (-1: None), and its rounded amount in 百元."""
 
     def __init__(self, ts):
-        table = getattr(ts.atoms, "_table", None)  # tables.atoms.LazyAtoms: the columns as built
+        table = getattr(ts.atoms, "table", None)  # tables.atoms.LazyAtoms: the columns as built
         if isinstance(table, AtomTable):
             self.codes = {k: table.codes[k] for k in FIELDS}
             self.uniques = {k: table.uniques[k] for k in FIELDS}

@@ -115,6 +115,11 @@ class LazyAtoms(Sequence):
     def __init__(self, table: AtomTable):
         self._table = table
 
+    @property
+    def table(self) -> AtomTable:
+        """The atoms as columns, for callers that sum them without making objects."""
+        return self._table
+
     def __getitem__(self, i):
         return self._table.atoms[i]
 
