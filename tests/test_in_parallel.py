@@ -222,3 +222,36 @@ def test_build_writes_without_the_cyclic_collector_and_restores_it(make_master, 
     with pytest.raises(OutputError):
         pipeline.write_outputs(master, str(tmp_path / "failed"), parallel=False)
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("processes, groups", [
+    (4, [["a"], ["b"], ["c"]]),
+    (3, [["a"], ["b"], ["c"]]),
+    (2, [["a"], ["b", "c"]]),
+    (1, [["a", "b", "c"]]),
+])
+def test_lists_regrouped_for_the_processes_there_are(processes, groups):
+    """Beyond the cores a process only waits for one: the lists past the last process's
+    share follow one another in it, in their order."""
+    got = in_parallel.at_most(processes, ["a"], ["b"], ["c"])
+    assert [list(jobs) for jobs in got] == groups
+
+
+def test_build_on_two_cores_writes_in_two_processes(make_master, tmp_path, monkeypatch):
+    """The 绩效 workbook and the document share the second process; the files are those
+    of a build in one process."""
+    master = read_master(str(make_master()))
+    forks = []
+    real_run = in_parallel.run
+
+    def counting(here, *elsewhere, parallel=True):
+        forks.append(len(elsewhere))
+        return real_run(here, *elsewhere, parallel=parallel)
+
+    monkeypatch.setattr(in_parallel, "cores", lambda: 2)
+    monkeypatch.setattr(in_parallel, "run", counting)
+    _, two, _ = pipeline.write_outputs(master, str(tmp_path / "two"), parallel=True)
+    _, one, _ = pipeline.write_outputs(master, str(tmp_path / "one"), parallel=False)
+    assert forks[0] == 1  # one list for the second process
+    for a, b in zip(two, one):
+        assert _sheets(Path(a)) == _sheets(Path(b)), a

@@ -51,9 +51,16 @@ def ready_for(*paths: str | None) -> Iterator[None]:
     try:
         yield
     finally:
-        worker, _worker = _worker, None
-        if worker is not None:
-            worker.close()
+        stop()
+
+
+def stop() -> None:
+    """End the worker now, if there is one: its searches are done and its memory is wanted
+    (a search asked for after all runs in this process)."""
+    global _worker
+    worker, _worker = _worker, None
+    if worker is not None:
+        worker.close()
 
 
 def _worth_it(path: str) -> bool:

@@ -35,6 +35,27 @@ def can_fork() -> bool:
             and threading.active_count() == 1)
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def at_most(processes: int, here: list[Job], *elsewhere: list[Job]) -> tuple[list[Job], ...]:
+    """``here`` and ``elsewhere`` regrouped for at most ``processes`` processes: the lists
+    of ``elsewhere`` beyond the last process's share run after one another in it, so the
+    order in which errors are raised stays that of the lists."""
+    others = max(processes - 1, 0)
+    if len(elsewhere) <= others:
+        return (here, *elsewhere)
+    if others == 0:
+        return ([job for jobs in (here, *elsewhere) for job in jobs],)
+    kept, rest = list(elsewhere[:others - 1]), elsewhere[others - 1:]
+    return (here, *kept, [job for jobs in rest for job in jobs])
+
+
 def run(here: list[Job], *elsewhere: list[Job], parallel: bool = True) -> None:
     """Run ``here`` in this process and each list of ``elsewhere`` in a forked process of its
     own, each list in order (with ``parallel`` False or no fork: all of ``here``, then each
