@@ -24,7 +24,6 @@ import sys
 import time
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 
 # Figures up to this many atoms link an atom to its neighbours for the second, larger
@@ -151,6 +150,8 @@ class _Program:
         self.start_up = up[self.cols]
 
     def run(self, deadline: float, elastic: bool):
+        import highspy  # 35 ms of every command's start: only a master left to solve pays
+
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return _TIMEOUT
@@ -241,6 +242,8 @@ def _silent_highs():
     a future highspy drop that name, the banner is swallowed at the file-descriptor level,
     where the C++ library writes it.
     """
+    import highspy
+
     core = getattr(highspy, "_Highs", None)
     if core is not None:
         return core()
