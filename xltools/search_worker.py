@@ -75,14 +75,12 @@ def search(cells: Cells, rem: np.ndarray, up: np.ndarray, dev: np.ndarray, unit:
     """``rounding_search.search`` run in the worker: ``up`` and ``dev`` repaired in place and
     the iterations returned — or None, with both untouched, when there is no worker to run
     it (the caller then runs the search itself)."""
-    global _worker
     if _worker is None:
         return None
     try:
         return _worker.run(cells, rem, up, dev, unit, budget, seed, order)
     except Exception:  # noqa: BLE001 - gone, out of step or failed: run here, never again there
-        _worker.close()
-        _worker = None
+        stop()
         return None
 
 
