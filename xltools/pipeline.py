@@ -41,16 +41,9 @@ def usable(master: Master) -> bool:
 def tables_with_checks(master: Master) -> tuple[TableSet, list[Finding]]:
     """The tables of a usable master, with the reader's findings and the identity check
     (the identities hold by construction; checking them proves it every time)."""
-    ts, _, _, findings = _checked_tables(master)
-    return ts, findings
-
-
-def _checked_tables(master: Master) -> tuple[TableSet, dict, list[Identity], list[Finding]]:
-    """``tables_with_checks`` with the tables' JSON form and their identities, which the
-    workbook's 校验 sheet writes: enumerated once per build (seconds at 100,000 lines)."""
     ts = build_tables(master)
-    doc, idents, _, checked = _identities(ts)
-    return ts, doc, idents, list(master.findings) + ts.findings + checked
+    checked = _identities(ts)[3]
+    return ts, list(master.findings) + ts.findings + checked
 
 
 def _identities(ts: TableSet) -> tuple[dict, list[Identity], list[tuple[int, int]], list[Finding]]:
@@ -115,9 +108,9 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
     PDFs come last, so a missing LibreOffice leaves the Excel and Word files complete.
     ``template``: the Word template of the document (default: 基本信息 “公开模板”, else
     templates/预算公开模板.docx).
-    ``parallel``: write the 绩效 workbook and the document each in a process of its own
-    while this one checks the identities and writes the tables (writers/in_parallel.py:
-    where fork is available).  The command line asks for it; batch runs files in parallel
+    ``parallel``: write the document and the 绩效 workbook in forked processes (one each,
+    or one for both on two cores) while this one checks the identities and writes the
+    tables (writers/in_parallel.py: where fork is available).  The command line asks for it; batch runs files in parallel
     already, the add-in runs in a thread.
     """
     with collector.paused():
