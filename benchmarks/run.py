@@ -206,8 +206,12 @@ def udf_figures() -> list[tuple[str, str, str, str]]:
     except Exception as exc:  # a benchmark that breaks must not hide the other figures
         return [(label, f"failed ({type(exc).__name__}: {exc})", target, "—")]
     rows = []
-    for when in ("first", "edit", "other"):
-        fig = result.get("stamped", {}).get(when)
+    stamped = result.get("stamped", {})
+    for when, fig in (("first, server warmed by the add-in at Excel's start", stamped.get("first")),
+                      ("after an amount edit", stamped.get("edit")),
+                      ("after an edit elsewhere", stamped.get("other")),
+                      ("first in a new server, master rounded before (memo)", result.get("cold_seen")),
+                      ("first in a new server, master never rounded (numba loads)", result.get("cold"))):
         if not fig:
             continue
         ok = fig["seconds"] <= UDF_SECONDS and fig["reads_per_sheet"] <= UDF_READS

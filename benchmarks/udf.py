@@ -8,17 +8,25 @@ the round trips to Excel that a real recalculation pays for.  ``formulas`` BUDGE
 
 Three recalculations are measured, each as the add-in's VBA makes them (a new calculation
 stamp) and with no stamp (the burst window alone, as with xlwings' Import Functions):
-- first: right after opening (the index is built);
+- first: right after opening (the index is built), in a Python server the add-in warmed when
+  Excel started (udfs.warm: the compiled search of 舍位平衡 loaded on a thread of its own);
 - edit: after a person changes one amount (the index is rebuilt; the result must move);
 - other: after an edit elsewhere (values unchanged: read once, nothing rebuilt).
+And once more the first, in a new process that was not warmed ("cold"): Excel started by a
+double-click on a master, whose recalculation starts the server and loads numba itself.
 
     python benchmarks/udf.py [lines] [formulas]
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -28,6 +36,7 @@ from benchmarks.fake_excel import FakeBook  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 from xltools.excel import udfs  # noqa: E402
 from xltools.excel.index import BURST_GAP  # noqa: E402
+from xltools.rounding import load_search_in_background  # noqa: E402
 from xltools.tables import engine  # noqa: E402
 
 TARGET_SECONDS = 0.3
@@ -131,27 +140,84 @@ def measure(lines: int = 5000, formulas: int = 300, cache: str = CACHE) -> dict:
     "unstamped": {…}}``; each mode maps "first", "edit" and "other" to ``{"seconds",
     "cpu_seconds", "rounding_cpu_seconds", "reads", "cells", "reads_per_sheet"}`` (and "changed": how many results
     moved, for "edit" and "other")."""
-    out: dict = {"lines": lines, "formulas": formulas, "target_seconds": TARGET_SECONDS,
-                 "target_reads_per_sheet": TARGET_READS_PER_SHEET}
+    with tempfile.TemporaryDirectory(prefix="xltools-udf-cache-") as users_cache:
+        out: dict = {"lines": lines, "formulas": formulas, "target_seconds": TARGET_SECONDS,
+                     "target_reads_per_sheet": TARGET_READS_PER_SHEET,
+                     "cold": cold_first(lines, formulas, cache, users_cache),
+                     # the same master once more: its rounding is in the memo now
+                     "cold_seen": cold_first(lines, formulas, cache, users_cache)}
+    # The add-in's warm-up, seconds before a person opens a master (udfs.warm).
+    udfs.warm()
+    load_search_in_background().join()
     for mode in ("stamped", "unstamped"):
-        book = master_book(lines, cache)
-        book.add_sheet("汇总", [[None]])
-        calls = formulas_for(book, formulas)
-        udfs.reset()
-        recalc = _Recalculation(book, calls, mode == "stamped")
-        first, before = recalc()
-        cell = _amount_cell(book)
-        book.edit("收支明细", cell, (book.value("收支明细", cell) or 0) + 10_000)
-        edit, after = recalc()
-        edit["changed"] = sum(a != b for a, b in zip(before, after))
-        book.edit("汇总", "Z99", "备注")
-        other, again = recalc()
-        other["changed"] = sum(a != b for a, b in zip(after, again))
-        out[mode] = {"first": first, "edit": edit, "other": other}
+        with _users_cache(tempfile.mkdtemp(prefix="xltools-udf-cache-")):
+            out[mode] = _three_recalculations(lines, formulas, cache, mode)
     return out
 
 
+@contextlib.contextmanager
+def _users_cache(folder: str):
+    """The rounding memo (in the user cache folder) starts empty and is removed after: the
+    figures are those of a master never rounded before, and the person's own cache is left
+    alone."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = folder
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["XDG_CACHE_HOME"]
+        else:
+            os.environ["XDG_CACHE_HOME"] = saved
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _three_recalculations(lines: int, formulas: int, cache: str, mode: str) -> dict:
+    book = master_book(lines, cache)
+    book.add_sheet("汇总", [[None]])
+    calls = formulas_for(book, formulas)
+    udfs.reset()
+    recalc = _Recalculation(book, calls, mode == "stamped")
+    first, before = recalc()
+    cell = _amount_cell(book)
+    book.edit("收支明细", cell, (book.value("收支明细", cell) or 0) + 10_000)
+    edit, after = recalc()
+    edit["changed"] = sum(a != b for a, b in zip(before, after))
+    book.edit("汇总", "Z99", "备注")
+    other, again = recalc()
+    other["changed"] = sum(a != b for a, b in zip(after, again))
+    return {"first": first, "edit": edit, "other": other}
+
+
+def cold_first(lines: int, formulas: int, cache: str, users_cache: str) -> dict:
+    """The first recalculation in a new process that nothing warmed, as when opening a master
+    starts Excel and the add-in's server: numba loads during it, unless the rounding memo in
+    ``users_cache`` holds the master's answer.  Measured in a process of its own, since this
+    one may have loaded numba already."""
+    env = {**os.environ, "XDG_CACHE_HOME": users_cache}
+    done = subprocess.run([sys.executable, os.path.abspath(__file__), "--cold-first", str(lines),
+                           str(formulas), cache], capture_output=True, text=True, timeout=600,
+                          env=env)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _cold_first_here(lines: int, formulas: int, cache: str) -> dict:
+    book = master_book(lines, cache)
+    book.add_sheet("汇总", [[None]])
+    calls = formulas_for(book, formulas)
+    if "numba" in sys.modules:
+        raise RuntimeError("numba was loaded before the first recalculation: not a cold start")
+    figure, _ = _Recalculation(book, calls, stamped=True)()
+    figure["numba_loaded"] = "numba" in sys.modules
+    return figure
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--cold-first"]:
+        print(json.dumps(_cold_first_here(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))
+        return
     args = [int(a) for a in sys.argv[1:3]]
     figures = measure(*args)
     print(f"{figures['formulas']} × BUDGET_SUM over {figures['lines']:,} lines, one recalculation "
@@ -160,12 +226,20 @@ def main() -> None:
           "| reads per sheet | cells read | results changed |")
     print("|---|---|---|---|---|---|---|---|---|")
     for mode in ("stamped", "unstamped"):
-        for step, label in (("first", "first (index built)"), ("edit", "after an amount edit"),
+        for step, label in (("first", "first (index built; server warmed by the add-in)"), ("edit", "after an amount edit"),
                             ("other", "after an unrelated edit")):
             f = figures[mode][step]
-            print(f"| {'VBA stamp' if mode == 'stamped' else 'burst window'} | {label} | {f['seconds']:.3f} "
-                  f"| {f['cpu_seconds']:.3f} | {f['rounding_cpu_seconds']:.3f} | {f['reads']} "
-                  f"| {f['reads_per_sheet']} | {f['cells']:,} | {f.get('changed', '—')} |")
+            _row('VBA stamp' if mode == 'stamped' else 'burst window', label, f)
+    _row("VBA stamp", "first, in a new server nothing warmed, master never rounded (numba loads)",
+         figures["cold"])
+    _row("VBA stamp", "first, in a new server nothing warmed, master rounded before (memo)",
+         figures["cold_seen"])
+
+
+def _row(mode: str, label: str, f: dict) -> None:
+    print(f"| {mode} | {label} | {f['seconds']:.3f} | {f['cpu_seconds']:.3f} "
+          f"| {f['rounding_cpu_seconds']:.3f} | {f['reads']} | {f['reads_per_sheet']} "
+          f"| {f['cells']:,} | {f.get('changed', '—')} |")
 
 
 if __name__ == "__main__":

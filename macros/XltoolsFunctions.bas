@@ -30,6 +30,19 @@ Public Function BUDGET_CHECK()
     BUDGET_CHECK = CallXltools("BUDGET_CHECK", Array(ThisWorkbook.CalculationStamp, Nothing))
 End Function
 
+Public Sub XltoolsWarmUp()
+    ' Run once by ThisWorkbook.Workbook_Open (OnTime), seconds after Excel starts: starts the
+    ' xlwings add-in's Python server and has it load the compiled rounding search on a thread of
+    ' its own (xltools.excel.udfs.warm), so that the first recalculation of a workbook opened
+    ' afterwards waits for neither.  Silent: without xlwings or Python the functions say so
+    ' themselves when they are used.
+    Dim server As Object
+    On Error Resume Next
+    Set server = Application.Run("'xlwings.xlam'!XLPy")
+    If server Is Nothing Then Exit Sub
+    server.Exec "from xltools.excel.udfs import warm" & vbLf & "warm()"
+End Sub
+
 Private Function CallXltools(ByVal name As String, ByVal args As Variant) As Variant
     Dim server As Object
     On Error GoTo NoServer

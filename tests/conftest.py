@@ -90,6 +90,15 @@ def user_data_folder(tmp_path_factory, monkeypatch) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def user_cache_folder(tmp_path_factory, monkeypatch) -> Path:
+    """The same for the user cache folder (the rounding memo lives there): no test reads an
+    answer another test, or a person's own use, left behind."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def base_info() -> dict[str, object]:
     return dict(BASE_INFO)

@@ -27,6 +27,7 @@ is read (search_worker).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -35,11 +36,14 @@ import numpy as np
 from . import rounding_exact
 from .rounding_cells import distinct_cells
 from .rounding_exact import Cells
+from .rounding_memo import Answer, RoundingMemo
 
 DEFAULT_TIME_BUDGET = 5.0  # seconds for the exact solver before falling back to local search
 # Above this many free atoms the exact program takes longer than the local search (5,000
 # lines: about 4,800 free atoms, 17 s for HiGHS against 1.5 s), which then goes first.
 DIRECT_SOLVE_ATOMS = 1_000
+
+_loading: threading.Thread | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ def controlled_round(
     max_iterations: int | None = None,
     seed: int = 20240101,
     time_budget: float | None = None,
+    memo: RoundingMemo | None = None,
 ) -> RoundingResult:
     """Round non-negative integer amounts to multiples of ``unit``.
 
@@ -72,7 +77,9 @@ def controlled_round(
     per published figure, the atom indices it sums (lists or int arrays, in any order), or
     is a ``Cells`` holding them as compressed sparse rows.  The grand total
     (all atoms) is always the exact total rounded half-up.  ``time_budget`` bounds the
-    exact solver in seconds (None: DEFAULT_TIME_BUDGET); 0 leaves it out.
+    exact solver in seconds (None: DEFAULT_TIME_BUDGET); 0 leaves it out.  ``memo`` keeps
+    the answers that needed more than systematic rounding, and gives back one kept for the
+    same problem before (rounding_memo).
     """
     if time_budget is None:
         time_budget = DEFAULT_TIME_BUDGET
@@ -92,7 +99,15 @@ def controlled_round(
     r_sum = distinct.sums(rem)
     dev = distinct.sums(up) * unit - r_sum
     method, iterations, solved = "systematic", 0, True
-    if (np.abs(dev) >= unit).any():
+    key = kept = None
+    if memo is not None and (np.abs(dev) >= unit).any():
+        key = memo.key(exact_arr, distinct.indptr, distinct.indices, order_arr, unit, seed,
+                       max_iterations, time_budget)
+        kept = memo.recall(key, rem, int(up.sum()))
+    if kept is not None:
+        up, method, iterations, solved = kept.up, kept.method, kept.iterations, kept.solved
+        dev = distinct.sums(up) * unit - r_sum
+    elif (np.abs(dev) >= unit).any():
         # On a large master systematic rounding leaves thousands of figures off, all their
         # atoms would be free and the program too big to solve in seconds: the local search
         # first brings the residual down to a few figures (usually none).
@@ -111,6 +126,8 @@ def controlled_round(
                 iterations = _local_search(distinct, rem, up, dev, unit, max_iterations, seed,
                                            order_arr)
             solved = outcome is not None
+        if key is not None:
+            memo.remember(key, Answer(up, method, iterations, solved))
 
     rounded = base + up
     far = np.abs(dev) >= unit
@@ -143,3 +160,29 @@ def _local_search(distinct: Cells, rem, up, dev, unit, max_iterations, seed, ord
     from . import rounding_search  # imports numba: only a master that needs the search pays
 
     return rounding_search.search(distinct, rem, up, dev, unit, budget, seed, order)
+
+
+def load_search_in_background() -> threading.Thread:
+    """Import the compiled search and load its machine code on a thread of its own, now,
+    so that the first search of this process does not wait for numba (0.5–0.7 s).
+
+    For a process that will round masters later but has time on its hands now: the Excel
+    add-in's Python server, started when Excel starts, loads it while the person opens a
+    workbook.  A search asked for meanwhile waits only for what is left of the load (the
+    import lock).  Started once per process; returns the thread, which callers may join.
+    """
+    global _loading
+    if _loading is None:
+        _loading = threading.Thread(target=_load_search, daemon=True,
+                                    name="xltools-load-rounding-search")
+        _loading.start()
+    return _loading
+
+
+def _load_search() -> None:
+    try:
+        from . import rounding_search
+
+        rounding_search.warm_up()
+    except Exception:  # noqa: BLE001 - only a head start: a search that needs it loads it itself
+        pass

@@ -77,6 +77,17 @@ def search(cells: Cells, rem: np.ndarray, up: np.ndarray, dev: np.ndarray, unit:
     return int(iterations)
 
 
+def warm_up() -> None:
+    """Load the compiled search by running it once on three atoms, with the argument types
+    of a real search (numba loads machine code per type signature)."""
+    indptr = np.array([0, 2, 4], np.int64)
+    indices = np.array([0, 1, 1, 2], np.int32)
+    rem = np.array([6_000, 6_000, 6_000], np.int64)
+    up = np.zeros(3, np.int64)
+    dev = np.array([-12_000, -12_000], np.int64)
+    search(Cells(indptr, indices), rem, up, dev, 10_000, 10, 1, np.arange(3, dtype=np.int64))
+
+
 def atom_cells(cells: Cells, n_atoms: int, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The transpose for the atoms in ``wanted``: atom a lies in the cells
     ``cell_ids[ptr[a]:ptr[a + 1]]`` (ascending), counting only cells of two atoms or more —

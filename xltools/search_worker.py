@@ -142,7 +142,7 @@ def _serve(conn, parents_end, parent: int) -> None:
         return
     from . import rounding_search
 
-    _warm_up(rounding_search)
+    rounding_search.warm_up()
     while True:
         try:
             header = conn.recv()
@@ -166,14 +166,3 @@ def _serve(conn, parents_end, parent: int) -> None:
         conn.send_bytes(memoryview(dev).cast("B"))
         del arrays, indptr, indices, rem, up, dev, order
 
-
-def _warm_up(rounding_search) -> None:
-    """Load the compiled search by running it once on three atoms, with the argument types
-    of a real search (numba loads machine code per type signature)."""
-    indptr = np.array([0, 2, 4], np.int64)
-    indices = np.array([0, 1, 1, 2], np.int32)
-    rem = np.array([6_000, 6_000, 6_000], np.int64)
-    up = np.zeros(3, np.int64)
-    dev = np.array([-12_000, -12_000], np.int64)
-    rounding_search.search(Cells(indptr, indices), rem, up, dev, 10_000, 10, 1,
-                           np.arange(3, dtype=np.int64))

@@ -32,6 +32,7 @@ import numpy as np
 from ..findings import Finding, Severity
 from ..model import Master
 from ..reader.live import read_master_from_sheets
+from ..rounding_memo import RoundingMemo
 from ..tables import build_tables
 from ..tables.engine import TableSet
 from .book import BookSheets, BookValues, label
@@ -99,7 +100,9 @@ class LinesIndex:
         if master.info is None or errors:
             return cls(master, errors, None)
         layout = previous.tables.layout if previous is not None and previous.tables else None
-        ts = build_tables(master, reuse=layout)
+        # The answers of 舍位平衡 kept on disk: the master reopened tomorrow, in a new Python
+        # server, is not searched again (no numba to load before its first recalculation).
+        ts = build_tables(master, reuse=layout, memo=RoundingMemo.in_user_cache())
         same_atoms = previous is not None and ts.layout is layout
         return cls(master, errors, ts, _like=(previous._by_func or previous._like) if same_atoms else None)
 

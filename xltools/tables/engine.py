@@ -25,6 +25,7 @@ from ..model import Master
 from ..money import FEN_PER_BAIYUAN, format_wan
 from ..rounding import controlled_round
 from ..rounding_exact import Cells
+from ..rounding_memo import RoundingMemo
 from ..sources import BY_NAME, NAMES as SOURCE_ORDER, SOURCES
 from .profiles import PROFILES, Profile, published_tables
 from .atoms import FIELDS, Atom, AtomTable, LazyAtoms, make_atoms
@@ -103,14 +104,17 @@ class _Grid(NamedTuple):
     n_cols: int
 
 
-def build_tables(master: Master, reuse: Layout | None = None) -> TableSet:
+def build_tables(master: Master, reuse: Layout | None = None,
+                 memo: RoundingMemo | None = None) -> TableSet:
     """The tables of ``master``; ``reuse`` is the layout of a previous build of the same
-    workbook (``TableSet.layout``), taken when nothing but amounts changed."""
+    workbook (``TableSet.layout``), taken when nothing but amounts changed; ``memo`` keeps
+    and gives back the rounding's answers (rounding_memo)."""
     info_ = master.info
     table = make_atoms(master.lines)
     layout = _layout(master, table, reuse)
     exact = table.amount
-    result = controlled_round(exact, layout.cells, order=layout.order, unit=FEN_PER_BAIYUAN)
+    result = controlled_round(exact, layout.cells, order=layout.order, unit=FEN_PER_BAIYUAN,
+                              memo=memo)
     values = result.totals
 
     by_section: dict[tuple, dict[tuple, list[int]]] = {}
