@@ -14,30 +14,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from support.search_problem import SOURCE
 from xltools import rounding
 from xltools.rounding_memo import KEEP, RoundingMemo
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Systematic rounding leaves figures off; with the solver left out the search repairs them.
-PROBLEM = """
-import numpy as np
-from xltools import rounding
+# The search's problem, smaller, with the memo to test.
+PROBLEM = SOURCE + """
 from xltools.rounding_memo import RoundingMemo
 
-def problem(seed=5, n=1_500):
-    rng = np.random.default_rng(seed)
-    exact = rng.integers(0, 10**9, n)
-    shuffled = rng.permutation(n)
-    cells = ([np.arange(s, min(s + 7, n)) for s in range(0, n, 7)]
-             + [np.sort(shuffled[s:s + 5]) for s in range(0, n, 5)] + [np.arange(n)])
-    return exact, cells
-
-def answer(memo, **kwargs):
-    exact, cells = problem(**kwargs)
-    r = rounding.controlled_round(exact, cells, time_budget=0, memo=memo)
-    return {"rounded": r.rounded, "method": r.method, "iterations": r.iterations,
-            "deviations": sorted(r.deviations.items()), "unavoidable": r.unavoidable}
+def answer(memo, seed=5):
+    return solve(memo, seed=seed, n=1_500)
 """
 
 

@@ -13,26 +13,11 @@ import sys
 import textwrap
 from pathlib import Path
 
+from support.search_problem import SOURCE
+
 ROOT = Path(__file__).resolve().parent.parent
 MACROS = ROOT / "macros"
 
-# A problem systematic rounding leaves far off, with the exact solver left out: the search runs.
-SEARCH = """
-import numpy as np
-from xltools import rounding
-
-rng = np.random.default_rng(11)
-n = 2_000
-exact = rng.integers(0, 10**9, n)
-shuffled = rng.permutation(n)
-cells = ([np.arange(s, min(s + 7, n)) for s in range(0, n, 7)]
-         + [np.sort(shuffled[s:s + 5]) for s in range(0, n, 5)] + [np.arange(n)])
-
-def solve():
-    r = rounding.controlled_round(exact, cells, time_budget=0)
-    return {"rounded": r.rounded, "method": r.method, "iterations": r.iterations,
-            "deviations": sorted(r.deviations.items())}
-"""
 
 
 def _python(script: str) -> dict:
@@ -80,8 +65,8 @@ def test_the_vbas_warm_up_loads_the_search_in_the_background_and_returns_at_once
 
 
 def test_a_search_after_the_head_start_gives_the_same_answer():
-    plain = _python(SEARCH + "import json\nprint(json.dumps(solve()))")
-    head_start = _python(SEARCH + textwrap.dedent("""
+    plain = _python(SOURCE + "import json\nprint(json.dumps(solve()))")
+    head_start = _python(SOURCE + textwrap.dedent("""
         import json
         rounding.load_search_in_background().join(120)
         print(json.dumps(solve()))
@@ -91,8 +76,8 @@ def test_a_search_after_the_head_start_gives_the_same_answer():
 
 
 def test_a_search_asked_for_while_the_search_loads_waits_for_it_and_gives_the_same_answer():
-    plain = _python(SEARCH + "import json\nprint(json.dumps(solve()))")
-    racing = _python(SEARCH + textwrap.dedent("""
+    plain = _python(SOURCE + "import json\nprint(json.dumps(solve()))")
+    racing = _python(SOURCE + textwrap.dedent("""
         import json
         rounding.load_search_in_background()  # not joined: the search below races the load
         print(json.dumps(solve()))

@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from support.search_problem import SOURCE
 from xltools import search_worker
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -21,26 +22,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="the worker is forked: Linux only")
 
-# A rounding problem the systematic start leaves far off, with too many free atoms for the
-# exact solver to go first: the local search runs (time_budget=0 leaves the solver out).
-PROBLEM = """
-import json, os, sys, time
-import numpy as np
-from xltools import rounding, search_worker
-
-rng = np.random.default_rng(7)
-n = 3_000
-exact = rng.integers(0, 10**9, n)
-# Runs of the order (held by systematic rounding) and groups of a shuffle (left to repair).
-shuffled = rng.permutation(n)
-cells = ([np.arange(s, min(s + 7, n)) for s in range(0, n, 7)]
-         + [np.sort(shuffled[s:s + 5]) for s in range(0, n, 5)] + [np.arange(n)])
-
-def solve():
-    r = rounding.controlled_round(exact, cells, time_budget=0)
-    return {"rounded": r.rounded, "deviations": sorted(r.deviations.items()),
-            "iterations": r.iterations, "method": r.method}
-
+# The search's problem (tests/support/search_problem.py), and the file that makes a master
+# large enough for the worker.
+PROBLEM = SOURCE + """
+from xltools import search_worker
 big = sys.argv[1]
 """
 
