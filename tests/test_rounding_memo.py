@@ -175,3 +175,36 @@ def test_the_worksheet_functions_keep_their_answers_in_the_user_cache(tmp_path, 
     assert runs[0]["numba"] is True  # 3,000 generated lines need the search
     assert runs[1] == {"total": runs[0]["total"], "numba": False}
     assert len(list((user_cache_folder / "xltools" / "rounding").glob("*.bin"))) == 1
+
+
+def test_the_addins_buttons_and_budget_check_take_the_functions_answers(tmp_path, monkeypatch):
+    """One memo for the whole add-in: after the worksheet functions have rounded a master,
+    BUDGET_CHECK and the buttons (生成公开表, 校验, 导出绩效目标表) take that answer instead of
+    searching again."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.fake_excel import FakeBook
+    from benchmarks.generate import generate
+    from xltools.excel import ribbon, udfs
+
+    path = tmp_path / "master.xlsx"
+    generate(3_000, str(path))
+    book = FakeBook.from_xlsx(path)
+    book.add_sheet("汇总", [[None]])
+    udfs.reset()
+    total = udfs.BUDGET_SUM(None, caller=book.cell("汇总"), recalc="1:1")
+    assert isinstance(total, float)
+    recalled = []
+    real = RoundingMemo.recall
+
+    def recall(self, *args):
+        answer = real(self, *args)
+        recalled.append(answer)
+        return answer
+
+    monkeypatch.setattr(RoundingMemo, "recall", recall)
+    assert udfs.BUDGET_CHECK(caller=book.cell("汇总"), recalc="1:2") == "通过"
+    for entry in (ribbon.check, ribbon.generate_tables, ribbon.export_performance):
+        outcome = entry(book, ribbon.Host())
+        assert outcome.ok, outcome.message
+    assert len(recalled) == 4 and all(a is not None and a.method == "local-search" for a in recalled)
+    udfs.reset()

@@ -17,6 +17,7 @@ from .audit.structure import structure_findings
 from .checks.identities import Identity, check_tables, evaluate, figure_reader, identities
 from .findings import Finding, Severity
 from .model import Master
+from .rounding_memo import RoundingMemo
 from .tables import build_tables
 from .tables.engine import TableSet
 from .writers.disclosure_pdf import pdf_name, write_disclosure_pdf
@@ -38,10 +39,12 @@ def usable(master: Master) -> bool:
     return master.info is not None and not errors_of(master.findings)
 
 
-def tables_with_checks(master: Master) -> tuple[TableSet, list[Finding]]:
+def tables_with_checks(master: Master, memo: RoundingMemo | None = None
+                       ) -> tuple[TableSet, list[Finding]]:
     """The tables of a usable master, with the reader's findings and the identity check
-    (the identities hold by construction; checking them proves it every time)."""
-    ts = build_tables(master)
+    (the identities hold by construction; checking them proves it every time).  ``memo``:
+    舍位平衡's answers kept on disk (the Excel add-in's; rounding_memo)."""
+    ts = build_tables(master, memo=memo)
     checked = _identities(ts)[3]
     return ts, list(master.findings) + ts.findings + checked
 
@@ -55,12 +58,12 @@ def _identities(ts: TableSet) -> tuple[dict, list[Identity], list[tuple[int, int
     return doc, idents, sides, check_tables(doc, idents=idents, sides_of=sides)
 
 
-def check_master(master: Master) -> list[Finding]:
+def check_master(master: Master, memo: RoundingMemo | None = None) -> list[Finding]:
     """Everything ``check`` finds in a master: its rules, then — when the tables can be
     built — the identities, the 绩效 and the 情况说明 rules."""
     if not usable(master):
         return list(master.findings)
-    ts, findings = tables_with_checks(master)
+    ts, findings = tables_with_checks(master, memo)
     linked = performance.read_and_link(master)
     return findings + performance.build(master, ts, linked)[1] + narrative.build(master, ts, linked=linked)[1]
 
@@ -100,7 +103,8 @@ def output_paths(ts: TableSet, outdir: str, pdf: bool) -> list[str]:
 
 def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, pdf: bool = False,
                   template: str | None = None, before_write: Callable[[list[str]], None] | None = None,
-                  parallel: bool = False) -> tuple[TableSet, list[str], list[Finding]]:
+                  parallel: bool = False, memo: RoundingMemo | None = None
+                  ) -> tuple[TableSet, list[str], list[Finding]]:
     """Build everything from a usable master and write it; returns (tables, files, findings).
 
     ``before_write(paths)`` runs once every figure is computed and before any file is
@@ -111,10 +115,10 @@ def write_outputs(master: Master, outdir: str, *, prior: Master | None = None, p
     ``parallel``: write the document and the 绩效 workbook in forked processes (one each,
     or one for both on two cores) while this one checks the identities and writes the
     tables (writers/in_parallel.py: where fork is available).  The command line asks for it; batch runs files in parallel
-    already, the add-in runs in a thread.
+    already, the add-in runs in a thread.  ``memo``: as for tables_with_checks.
     """
     with collector.paused():
-        ts = build_tables(master)
+        ts = build_tables(master, memo=memo)
         # Only the worksheet functions rebuild from the figures' layout; at 1,000,000 lines
         # its memberships are a few hundred MB that the writers would otherwise carry.
         ts.layout = None

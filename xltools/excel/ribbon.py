@@ -21,6 +21,7 @@ from ..findings import Finding, Severity, summary
 from ..reader.headers import normalise
 from ..reader.live import LiveWorkbook
 from ..reader.master import LINES_SHEET
+from ..rounding_memo import RoundingMemo
 from ..tables import build_tables
 from ..writers.check_report import ordered, write_report_workbook
 from ..writers.performance_workbook import performance_output_name, write_performance_workbook
@@ -71,6 +72,13 @@ def _written(files: list[str], findings: list[Finding]) -> str:
     return text + (f"\n\n{quoted}" if quoted else "")
 
 
+def _memo() -> RoundingMemo:
+    """舍位平衡's answers kept on disk, shared with the worksheet functions: a master they
+    have recalculated is built without searching again (and without loading numba in the
+    process the button starts)."""
+    return RoundingMemo.in_user_cache()
+
+
 def _stopped(master_findings: list[Finding]) -> Outcome:
     errors = [f for f in master_findings if f.severity is Severity.ERROR]
     message = (f"底稿有 {len(errors)} 个错误，没有生成文件。请按下面的提示修改后重试：\n\n"
@@ -99,7 +107,7 @@ def generate_tables(book, host: Host | None = None) -> Outcome:
     try:
         _, files, findings = write_outputs(
             master, str(output_folder(book)),
-            before_write=lambda paths: [host.release(p) for p in paths])
+            before_write=lambda paths: [host.release(p) for p in paths], memo=_memo())
     except TemplateError as exc:  # 基本信息 “公开模板” names a template that cannot be used
         return Outcome(False, str(exc), [], list(master.findings))
     except OSError as exc:
@@ -114,7 +122,7 @@ def check(book, host: Host | None = None) -> Outcome:
     host = host or Host()
     names = [s.name for s in book.sheets]
     if normalise(LINES_SHEET) in {normalise(n) for n in names}:
-        kind, findings = "master", check_master(read_live_master(book))
+        kind, findings = "master", check_master(read_live_master(book), _memo())
     else:
         live = LiveWorkbook(label(book), BookSheets(book))
         kind, (findings, _) = "disclosure", check_disclosure([live.sheet(n) for n in live.sheet_names])
@@ -142,7 +150,7 @@ def _export_one(book, host: Host | None, make) -> Outcome:
     master = read_live_master(book)
     if not usable(master):
         return _stopped(list(master.findings))
-    name, findings, write = make(master, build_tables(master))
+    name, findings, write = make(master, build_tables(master, memo=_memo()))
     target = str(output_folder(book) / name)
     host.release(target)
     try:

@@ -29,6 +29,7 @@ from .filters import FilterError, parse_query
 from .index import IndexCache, LinesIndex
 from ..pipeline import check_master, errors_of
 from ..rounding import load_search_in_background
+from ..rounding_memo import RoundingMemo
 
 _CACHE = IndexCache()
 _RECALC_DOC = "由 xltools 加载项自动填写，请留空"
@@ -139,7 +140,7 @@ def BUDGET_CHECK(recalc=None, caller=None):
         book = _book(caller)
     except FilterError as exc:
         return _error(str(exc))
-    findings = _CACHE.get(book, "check", KNOWN_SHEETS, lambda master, _: check_master(master),
+    findings = _CACHE.get(book, "check", KNOWN_SHEETS, lambda master, _: check_master(master, RoundingMemo.in_user_cache()),
                           _stamp(recalc))
     errors = len(errors_of(findings))
     return "通过" if errors == 0 else errors
