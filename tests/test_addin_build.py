@@ -8,6 +8,7 @@ manual checklist of docs/excel.md.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 import shutil
 import struct
@@ -244,3 +245,16 @@ def test_the_core_never_imports_xlwings():
                           "print(sorted(m for m in sys.modules if m.split('.')[0] in ('xlwings', 'ms_ovba')))"],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "[]", run.stderr
+
+
+def test_install_compiles_the_rounding_search_once_for_later(tmp_path: Path):
+    """`xltools addin install` compiles the 舍位平衡 search before Excel first needs it: the
+    machine code is on disk afterwards (here numba's cache folder, set to an empty one)."""
+    cache = tmp_path / "numba-cache"
+    run = subprocess.run(
+        [sys.executable, "-c", "from xltools.excel.addin import prepare_search; print(prepare_search())"],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "NUMBA_CACHE_DIR": str(cache)})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "舍位平衡的计算已编译" in run.stdout
+    assert list(cache.rglob("*.nbi")) and list(cache.rglob("*.nbc"))

@@ -205,6 +205,19 @@ def _xlwings(*args: str) -> str:
     return output
 
 
+def prepare_search() -> str:
+    """Compile the 舍位平衡 search now (numba keeps the machine code on disk), so that the
+    first recalculation after installing does not wait the seconds a first compile takes.
+    Returns what was done."""
+    import time
+
+    from ..rounding_search import warm_up
+
+    start = time.perf_counter()
+    warm_up()
+    return f"舍位平衡的计算已编译（{time.perf_counter() - start:.0f} 秒，只在安装后做一次）"
+
+
 def install(addin: str) -> list[str]:
     """Install the xlwings add-in and ``addin`` in Excel's XLSTART folder, and point
     xlwings at this Python and at the worksheet functions.  Returns what was done."""

@@ -8,7 +8,7 @@ import tempfile
 
 import click
 
-from .addin import ADDIN_NAME, AddinError, build_addin
+from .addin import ADDIN_NAME, AddinError, build_addin, prepare_search
 
 
 def _fail(message: str) -> None:
@@ -47,6 +47,8 @@ def install() -> None:
             path = build_addin(os.path.join(work, ADDIN_NAME))
             for line in install_addin(path):
                 click.echo(line)
+            click.echo("正在编译舍位平衡的计算（约 10 秒）…")
+            click.echo(prepare_search())
         except AddinError as exc:
             _fail(str(exc))
     click.echo("安装完成。请关闭并重新启动 Excel，功能区上会出现“预算公开”选项卡。")
