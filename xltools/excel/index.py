@@ -29,6 +29,7 @@ from typing import Callable
 
 import numpy as np
 
+from .. import collector
 from ..findings import Finding, Severity
 from ..model import Master
 from ..reader.live import read_master_from_sheets
@@ -180,7 +181,11 @@ class IndexCache:
         built = state.built.get(purpose)
         if built is not None and built[0] == snapshot:
             return built[1]
-        index = build(read_master_from_sheets(name, sheets), built[1] if built else None)
+        # As for a command (collector.py): the lines, atoms and tables are thousands of
+        # objects without cycles; a full collection falling into the build would walk them,
+        # and every module the server has loaded, for a tenth of a second.
+        with collector.paused():
+            index = build(read_master_from_sheets(name, sheets), built[1] if built else None)
         state.built[purpose] = (snapshot, index)
         return index
 
