@@ -46,3 +46,36 @@ def test_performance_workbook_is_byte_for_byte_as_written_cell_by_cell(name, tmp
     target = tmp_path / "绩效.xlsx"
     write_performance_workbook(master, ts, data, str(target))
     assert (len(data.printed_projects), _digest(target)) == DIGESTS[name]
+
+
+def test_rows_and_parts_wait_for_the_zip_deflated(tmp_path, monkeypatch):
+    """Thousands of project sheets wait for the workbook to close: their rows, then every
+    part's XML, are held deflated (at 1,000,000 lines they were 350 MB as text)."""
+    from xltools.writers import performance_workbook as pw
+
+    held = {}
+
+    def close(wb):
+        projects = wb.worksheets()[1:]
+        held["rows"] = [(ws._bulk, len(ws._deflated)) for ws in projects]
+        real_close(wb)
+
+    def create_package(packager):
+        files = real_package(packager)
+        held["parts"] = [(type(handle), handle.closed, len(handle._deflated)) for handle, _, _ in files]
+        return files
+
+    real_close, real_package = pw.ManySheetsWorkbook.close, pw._DeflatingPackager._create_package
+    monkeypatch.setattr(pw.ManySheetsWorkbook, "close", close)
+    monkeypatch.setattr(pw._DeflatingPackager, "_create_package", create_package)
+    name = "001_6c762a47265865d0"
+    master = read_master(str(FIXTURES / name / "master.xlsx"))
+    ts = build_tables(master)
+    data, _ = performance.build(master, ts)
+    target = tmp_path / "绩效.xlsx"
+    write_performance_workbook(master, ts, data, str(target))
+    assert len(held["rows"]) == len(data.printed_projects) == DIGESTS[name][0]
+    assert all(rows == [] and size > 0 for rows, size in held["rows"])
+    assert held["parts"] and all(kind is pw._DeflatedPart and closed and size > 0
+                                 for kind, closed, size in held["parts"])
+    assert _digest(target) == DIGESTS[name][1]

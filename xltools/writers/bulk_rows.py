@@ -236,7 +236,12 @@ class BulkRowsSheet(ClassicFormulaSheet):
                 attr = attrs[id(fmt)] = f' s="{index}"' if index else ""
             return attr
 
-        for _, xml, fmts in self._bulk:
+        # Each row is let go as it is written: the sheet is written once, when the workbook
+        # closes, and a workbook of thousands of sheets holds all their XML by then.
+        bulk, self._bulk = self._bulk, []
+        bulk.reverse()
+        while bulk:
+            _, xml, fmts = bulk.pop()
             write(xml if fmts is None else xml % tuple([attr_of(fmt) for fmt in fmts]))
         if self._later is not None:
             for xml in self._later[1](style_of):

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import copy
 import zipfile
+from itertools import chain
+from typing import Callable, Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from docx.oxml.ns import qn
@@ -55,27 +57,46 @@ def write_publication_docx(story: NarrativeDoc, ts: TableSet, perf: PerformanceD
     """Write the whole document to ``target``, completely or not at all.
 
     ``pages``: the printed page number of each 目录 line (toc_entries order), when known."""
+    with atomic_path(target) as tmp:
+        try:
+            _write(story, ts, perf, tmp, template, pages, zip64=False)
+        except _NeedsZip64:
+            # word/document.xml's local header says whether it has ZIP64 sizes before its
+            # data, whose size is known only at its end: a body over 2 GiB is written again.
+            _write(story, ts, perf, tmp, template, pages, zip64=True)
+
+
+def _write(story: NarrativeDoc, ts: TableSet, perf: PerformanceData, path: str, template: str | None,
+           pages, zip64: bool) -> None:
     d = open_template(template)
     writer = _Writer(d, ts, pages)
-    writer.write(story, perf)
     props = d.core_properties
     props.title = f"{ts.entity}{ts.year}年{ts.kind}预算公开"
     props.author = ts.entity
     props.language = "zh-CN"
-    # The body is text until here: lxml takes seconds to move a large parsed table into
-    # another document, so python-docx saves the package around a marker and the body's
-    # parts are streamed in the marker's place in word/document.xml — never joined into one
-    # string: at 100,000 lines the body is some 150 MB of XML, and its copies made the
-    # build's peak memory.
-    with atomic_path(target) as tmp:
-        d.save(tmp)
-        _fill_body(tmp, writer.parts)
+    writer.settings()
+    # The body is text: lxml takes seconds to move a large parsed table into another
+    # document, so python-docx saves the package around a marker and the body's parts are
+    # streamed in the marker's place in word/document.xml as they are made — never held
+    # whole: at 1,000,000 lines the body is some 400 MB of XML, which made the build's peak.
+    d.save(path)
+    # document.xml again once the body is done: the final section's sectPr, after the
+    # marker, is finished by the last part.
+    _fill_body(path, writer.parts(story, perf), lambda: d.part.blob, zip64)
 
 
 _CHUNK = 1 << 20  # characters
+_MARK_BYTES = _MARK.encode("ascii")
+_ZIP64_AT = zipfile.ZIP64_LIMIT  # bytes of an entry beyond which it needs ZIP64 sizes
 
 
-def _fill_body(path: str, parts: list[str]) -> None:
+class _NeedsZip64(Exception):
+    """word/document.xml outgrew what an entry without ZIP64 sizes can hold."""
+
+
+def _fill_body(path: str, parts: Iterable[str], document_xml: Callable[[], bytes], zip64: bool) -> None:
+    """Rewrite the package at ``path`` with ``parts`` in place of the body marker and the
+    rest of word/document.xml taken from ``document_xml()`` once the parts are done."""
     with zipfile.ZipFile(path) as z:
         entries = [(info, z.read(info.filename)) for info in z.infolist()]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -84,14 +105,17 @@ def _fill_body(path: str, parts: list[str]) -> None:
             if info.filename != "word/document.xml":
                 z.writestr(info, data)
                 continue
-            text = data.decode("utf-8")
-            if text.count(_MARK) != 1:
-                raise ValueError("document.xml lost the body marker")
-            head, tail = text.split(_MARK)
-            # at most 3 bytes of UTF-8 per character: whether the entry needs ZIP64
-            size = 3 * (len(text) + sum(map(len, parts)))
-            with z.open(info, "w", force_zip64=size >= zipfile.ZIP64_LIMIT) as out:
-                out.write(head.encode("utf-8"))
+            with z.open(info, "w", force_zip64=zip64) as out:
+                written = 0
+
+                def write(piece: bytes) -> None:
+                    nonlocal written
+                    written += len(piece)
+                    if written > _ZIP64_AT and not zip64:
+                        raise _NeedsZip64  # before zipfile sees it: the entry stays closable
+                    out.write(piece)
+
+                write(_around_mark(data)[0])
                 # Parts go out a megabyte at a time: one write per part (half a million at
                 # 1,000,000 lines) cost more than compressing them.  Deflate's output does
                 # not depend on how its input is cut.
@@ -101,9 +125,17 @@ def _fill_body(path: str, parts: list[str]) -> None:
                     chunk.append(part)
                     held += len(part)
                     if held >= _CHUNK:
-                        out.write("".join(chunk).encode("utf-8"))
+                        write("".join(chunk).encode("utf-8"))
                         chunk, held = [], 0
-                out.write(("".join(chunk) + tail).encode("utf-8"))
+                write("".join(chunk).encode("utf-8") + _around_mark(document_xml())[1])
+
+
+def _around_mark(xml: bytes) -> tuple[bytes, bytes]:
+    """document.xml before and after the body marker."""
+    if xml.count(_MARK_BYTES) != 1:
+        raise ValueError("document.xml lost the body marker")
+    head, tail = xml.split(_MARK_BYTES)
+    return head, tail
 
 
 class _Writer:
@@ -115,7 +147,9 @@ class _Writer:
             if child is not self.final:
                 body.remove(child)
         self.final.addprevious(etree.Comment(_MARK[4:-3]))
-        self.parts: list[str] = []
+        # The parts made and not yet given out: a section break may still go before the
+        # last 第X部分 heading (``before``), so that heading and what follows it wait here.
+        self.held: list[str] = []
         # The template's section: page size, margins and the footer every numbered page uses.
         self.base = copy.deepcopy(self.final)
         self.style = style_ids(d)
@@ -138,7 +172,9 @@ class _Writer:
 
     # -- the flow ------------------------------------------------------------------------------
 
-    def write(self, story: NarrativeDoc, perf: PerformanceData) -> None:
+    def parts(self, story: NarrativeDoc, perf: PerformanceData) -> Iterator[str]:
+        """The body's XML, a part at a time as it is made; once they are all out, the final
+        section (the template's sectPr, ``self.final``) is finished too."""
         toc: list[Paragraph] = []
         first_title = True
         table_no = {t.no: t for t in self.ts.tables.values()}
@@ -157,21 +193,34 @@ class _Writer:
             elif isinstance(block, TableSlot):
                 self._table(table_no[block.no])
             elif isinstance(block, PerformanceSlot):
-                self._performance(perf)
+                for xml in self._performance(perf):  # thousands of tables: each goes out when made
+                    self._append(xml)
+                    yield from self._ready()
             else:
                 if isinstance(block, Heading) and block.level == 1 and self.landscape:
                     self._section_break(numbered=True)
                     self.landscape = False
-                self.parts.append(block_xml(block, self.style, first_title))
+                self._append(block_xml(block, self.style, first_title))
                 if isinstance(block, Heading) and block.level == 0:
                     first_title = False
-                self.last_part_heading = (len(self.parts) - 1
+                self.last_part_heading = (len(self.held) - 1
                                           if isinstance(block, Heading) and block.level == 1 else None)
+            yield from self._ready()
+        yield from self.held
+        self.held = []
         self._finish_section(self.final, self.landscape, numbered=True)
-        self._settings()
 
     def _append(self, xml: str) -> None:
-        self.parts.append(xml)
+        self.held.append(xml)
+
+    def _ready(self) -> list[str]:
+        """The held parts nothing can be put before any more: all but the last 第X部分
+        heading's, while it waits for what follows it."""
+        cut = len(self.held) if self.last_part_heading is None else self.last_part_heading
+        ready, self.held = self.held[:cut], self.held[cut:]
+        if self.last_part_heading is not None:
+            self.last_part_heading = 0
+        return ready
 
     # -- sections --------------------------------------------------------------------------------
 
@@ -210,9 +259,9 @@ class _Writer:
         p = ('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
              f'<w:ind w:firstLine="0" w:firstLineChars="0"/>{sp}</w:pPr></w:p>')
         if before is None:
-            self.parts.append(p)
+            self.held.append(p)
         else:
-            self.parts.insert(before, p)
+            self.held.insert(before, p)
 
     # -- 目录 ------------------------------------------------------------------------------------
 
@@ -236,7 +285,7 @@ class _Writer:
             parts.append(f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{"".join(runs)}</w:p>')
         self._append("".join(parts))
 
-    def _settings(self) -> None:
+    def settings(self) -> None:
         # Ask Word and WPS to update the 目录 on opening: the cached numbers may be missing.
         settings = self.d.settings.element
         if settings.find(qn("w:updateFields")) is None:
@@ -279,15 +328,14 @@ class _Writer:
 
     # -- 绩效目标表 -------------------------------------------------------------------------------
 
-    def _performance(self, perf: PerformanceData) -> None:
+    def _performance(self, perf: PerformanceData) -> Iterator[str]:
         width = self.text_width[False]
         year = self.ts.year
-        sheets = [(perf.department.title, *overall_rows(perf.department))]
-        sheets += [("项目支出绩效目标表", *project_rows(p)) for p in perf.printed_projects]
-        xml = []
+        # each project's rows are made when its table is: all of them at once would be held
+        sheets = chain([(perf.department.title, *overall_rows(perf.department))],
+                       (("项目支出绩效目标表", *project_rows(p)) for p in perf.printed_projects))
         for title, weights, rows in sheets:
-            xml.append(paragraph_xml(title, self.ids[TABLE_TITLE]))
-            xml.append(paragraph_xml(f"（{year}年）", self.cells["center"]))
-            xml.append(table_xml(proportional(weights, width), rows, 0, self.cells))
-            xml.append(paragraph_xml("", self.cells["text"]))
-        self.parts.extend(xml)  # thousands of tables: not joined into one more copy
+            yield paragraph_xml(title, self.ids[TABLE_TITLE])
+            yield paragraph_xml(f"（{year}年）", self.cells["center"])
+            yield table_xml(proportional(weights, width), rows, 0, self.cells)
+            yield paragraph_xml("", self.cells["text"])
