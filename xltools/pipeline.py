@@ -153,8 +153,10 @@ def _write(master: Master, ts: TableSet, outdir: str, prior: Master | None, pdf:
     search_worker.stop()
     # Writing is bound by CPU: a process beyond the cores only waits for one, and each
     # forked process keeps its own copy of every page of figures it reads (1,000,000 lines,
-    # 2 cores: 2.5 GB in three processes, 2.0 GB in two).  Sharing a process, the document
-    # goes first: its peak is the larger, and the collector frees it before the 绩效 workbook.
+    # 2 cores: 1.35–1.4 GB in two processes since the document is streamed; 2.0 GB before,
+    # 2.5 GB in three).  Sharing a process, the collector frees what the document left
+    # before the 绩效 workbook starts; the 绩效 workbook, last, closes as the disclosure
+    # workbook does here, which is the build's peak.
     in_parallel.run(*in_parallel.at_most(
         in_parallel.cores(), [disclosure, gc.collect],
         [lambda: document(paths[2]), gc.collect],
