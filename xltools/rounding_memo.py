@@ -74,12 +74,14 @@ class RoundingMemo:
 
     def recall(self, key: str, rem: np.ndarray, total_up: int) -> Answer | None:
         """The answer kept for ``key``, if there is one and it passes the checks."""
-        try:
-            data = (self.folder / f"{key}.bin").read_bytes()
-        except OSError:
-            return None
         n = len(rem)
         head = len(_MAGIC) + 6
+        path = self.folder / f"{key}.bin"
+        try:
+            # the size first: a stray file of any size is never read whole
+            data = path.read_bytes() if path.stat().st_size == head + n else b""
+        except OSError:
+            return None
         if len(data) != head + n or not data.startswith(_MAGIC):
             return None
         method, solved = data[len(_MAGIC)], data[len(_MAGIC) + 1]
@@ -97,7 +99,7 @@ class RoundingMemo:
                 + np.asarray(answer.up, np.uint8).tobytes())
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".bin", dir=self.folder)
+            fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".part", dir=self.folder)
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)

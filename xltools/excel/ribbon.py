@@ -72,13 +72,6 @@ def _written(files: list[str], findings: list[Finding]) -> str:
     return text + (f"\n\n{quoted}" if quoted else "")
 
 
-def _memo() -> RoundingMemo:
-    """舍位平衡's answers kept on disk, shared with the worksheet functions: a master they
-    have recalculated is built without searching again (and without loading numba in the
-    process the button starts)."""
-    return RoundingMemo.in_user_cache()
-
-
 def _stopped(master_findings: list[Finding]) -> Outcome:
     errors = [f for f in master_findings if f.severity is Severity.ERROR]
     message = (f"底稿有 {len(errors)} 个错误，没有生成文件。请按下面的提示修改后重试：\n\n"
@@ -107,7 +100,8 @@ def generate_tables(book, host: Host | None = None) -> Outcome:
     try:
         _, files, findings = write_outputs(
             master, str(output_folder(book)),
-            before_write=lambda paths: [host.release(p) for p in paths], memo=_memo())
+            before_write=lambda paths: [host.release(p) for p in paths],
+            memo=RoundingMemo.in_user_cache())
     except TemplateError as exc:  # 基本信息 “公开模板” names a template that cannot be used
         return Outcome(False, str(exc), [], list(master.findings))
     except OSError as exc:
@@ -122,7 +116,8 @@ def check(book, host: Host | None = None) -> Outcome:
     host = host or Host()
     names = [s.name for s in book.sheets]
     if normalise(LINES_SHEET) in {normalise(n) for n in names}:
-        kind, findings = "master", check_master(read_live_master(book), _memo())
+        master = read_live_master(book)
+        kind, findings = "master", check_master(master, RoundingMemo.in_user_cache())
     else:
         live = LiveWorkbook(label(book), BookSheets(book))
         kind, (findings, _) = "disclosure", check_disclosure([live.sheet(n) for n in live.sheet_names])
@@ -150,7 +145,7 @@ def _export_one(book, host: Host | None, make) -> Outcome:
     master = read_live_master(book)
     if not usable(master):
         return _stopped(list(master.findings))
-    name, findings, write = make(master, build_tables(master, memo=_memo()))
+    name, findings, write = make(master, build_tables(master, memo=RoundingMemo.in_user_cache()))
     target = str(output_folder(book) / name)
     host.release(target)
     try:

@@ -140,7 +140,8 @@ def BUDGET_CHECK(recalc=None, caller=None):
         book = _book(caller)
     except FilterError as exc:
         return _error(str(exc))
-    findings = _CACHE.get(book, "check", KNOWN_SHEETS, lambda master, _: check_master(master, RoundingMemo.in_user_cache()),
+    findings = _CACHE.get(book, "check", KNOWN_SHEETS,
+                          lambda master, _: check_master(master, RoundingMemo.in_user_cache()),
                           _stamp(recalc))
     errors = len(errors_of(findings))
     return "通过" if errors == 0 else errors
