@@ -13,7 +13,10 @@ stamp) and with no stamp (the burst window alone, as with xlwings' Import Functi
 - edit: after a person changes one amount (the index is rebuilt; the result must move);
 - other: after an edit elsewhere (values unchanged: read once, nothing rebuilt).
 And once more the first, in a new process that was not warmed ("cold"): Excel started by a
-double-click on a master, whose recalculation starts the server and loads numba itself.
+double-click on a master, whose recalculation starts the server and loads the search's machine
+code itself (search_code) — or, for a master rounded before, reads its answer from the memo.
+Both on a computer where the add-in was installed, which compiled that machine code once
+(``xltools addin install``); what that compile costs is measured too.
 
     python benchmarks/udf.py [lines] [formulas]
 """
@@ -36,6 +39,7 @@ from benchmarks.fake_excel import FakeBook  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 from xltools.excel import udfs  # noqa: E402
 from xltools.excel.index import BURST_GAP  # noqa: E402
+from xltools import search_code  # noqa: E402
 from xltools.rounding import load_search_in_background  # noqa: E402
 from xltools.tables import engine  # noqa: E402
 
@@ -140,9 +144,12 @@ def measure(lines: int = 5000, formulas: int = 300, cache: str = CACHE) -> dict:
     "unstamped": {…}}``; each mode maps "first", "edit" and "other" to ``{"seconds",
     "cpu_seconds", "rounding_cpu_seconds", "reads", "cells", "reads_per_sheet"}`` (and "changed": how many results
     moved, for "edit" and "other")."""
+    # As `xltools addin install` leaves the computer: the search's machine code on disk.
+    search_code.entry_points()
     with tempfile.TemporaryDirectory(prefix="xltools-udf-cache-") as users_cache:
         out: dict = {"lines": lines, "formulas": formulas, "target_seconds": TARGET_SECONDS,
                      "target_reads_per_sheet": TARGET_READS_PER_SHEET,
+                     "install": install_compile(),
                      "cold": cold_first(lines, formulas, cache, users_cache),
                      # the same master once more: its rounding is in the memo now
                      "cold_seen": cold_first(lines, formulas, cache, users_cache)}
@@ -207,16 +214,44 @@ def _cold_first_here(lines: int, formulas: int, cache: str) -> dict:
     book = master_book(lines, cache)
     book.add_sheet("汇总", [[None]])
     calls = formulas_for(book, formulas)
-    if "numba" in sys.modules:
-        raise RuntimeError("numba was loaded before the first recalculation: not a cold start")
+    if "numba" in sys.modules or search_code.loaded():
+        raise RuntimeError("the search was loaded before the first recalculation: not a cold start")
     figure, _ = _Recalculation(book, calls, stamped=True)()
-    figure["numba_loaded"] = "numba" in sys.modules
+    figure["search"] = search_code.entry_points().source if search_code.loaded() else "not run"
+    if "numba" in sys.modules:
+        raise RuntimeError("numba was loaded: the machine code was not on disk")
     return figure
+
+
+def install_compile() -> dict:
+    """Seconds to compile the search and keep its machine code (checked in a new process),
+    as ``xltools addin install`` does once per computer: in a process of its own, with an
+    empty folder for the code."""
+    with tempfile.TemporaryDirectory(prefix="xltools-search-code-") as folder:
+        done = subprocess.run([sys.executable, os.path.abspath(__file__), "--install", folder],
+                              capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _install_here(folder: str) -> dict:
+    from pathlib import Path
+
+    search_code._folders = lambda: [Path(folder)]
+    start, cpu = time.perf_counter(), time.process_time()
+    source = search_code.entry_points().source
+    return {"seconds": round(time.perf_counter() - start, 3),
+            "cpu_seconds": round(time.process_time() - cpu, 3), "source": source,
+            "kept": len(list(Path(folder).glob("search-*.o")))}
 
 
 def main() -> None:
     if sys.argv[1:2] == ["--cold-first"]:
         print(json.dumps(_cold_first_here(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])))
+        return
+    if sys.argv[1:2] == ["--install"]:
+        print(json.dumps(_install_here(sys.argv[2])))
         return
     args = [int(a) for a in sys.argv[1:3]]
     figures = measure(*args)
@@ -230,10 +265,13 @@ def main() -> None:
                             ("other", "after an unrelated edit")):
             f = figures[mode][step]
             _row('VBA stamp' if mode == 'stamped' else 'burst window', label, f)
-    _row("VBA stamp", "first, in a new server nothing warmed, master never rounded (numba loads)",
-         figures["cold"])
+    _row("VBA stamp", "first, in a new server nothing warmed, master never rounded (the search's "
+         "machine code loads)", figures["cold"])
     _row("VBA stamp", "first, in a new server nothing warmed, master rounded before (memo)",
          figures["cold_seen"])
+    once = figures["install"]
+    print(f"\nOnce per computer, at `xltools addin install`: the search compiled and its machine "
+          f"code kept, {once['seconds']:.1f} s ({once['cpu_seconds']:.1f} s CPU in that process).")
 
 
 def _row(mode: str, label: str, f: dict) -> None:

@@ -8,7 +8,6 @@ manual checklist of docs/excel.md.
 from __future__ import annotations
 
 import inspect
-import os
 import re
 import shutil
 import struct
@@ -248,13 +247,17 @@ def test_the_core_never_imports_xlwings():
 
 
 def test_install_compiles_the_rounding_search_once_for_later(tmp_path: Path):
-    """`xltools addin install` compiles the 舍位平衡 search before Excel first needs it: the
-    machine code is on disk afterwards (here numba's cache folder, set to an empty one)."""
-    cache = tmp_path / "numba-cache"
-    run = subprocess.run(
-        [sys.executable, "-c", "from xltools.excel.addin import prepare_search; print(prepare_search())"],
-        capture_output=True, text=True, timeout=600,
-        env={**os.environ, "NUMBA_CACHE_DIR": str(cache)})
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert "舍位平衡的计算已编译" in run.stdout
-    assert list(cache.rglob("*.nbi")) and list(cache.rglob("*.nbc"))
+    """`xltools addin install` compiles the 舍位平衡 search before Excel first needs it: its
+    machine code is on disk afterwards (search_code; here in an empty folder of the test's),
+    and a second install finds it there."""
+    script = ("import sys; from pathlib import Path; from xltools import search_code; "
+              "search_code._folders = lambda: [Path(sys.argv[1])]; "
+              "from xltools.excel.addin import prepare_search; print(prepare_search())")
+    said = []
+    for _ in range(2):
+        run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "code")],
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr[-2000:]
+        said.append(run.stdout.strip())
+    assert said[0].startswith("舍位平衡的计算已编译（") and said[1] == "舍位平衡的计算已编译过，可直接使用"
+    assert len(list((tmp_path / "code").glob("search-*.o"))) == 1

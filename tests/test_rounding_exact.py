@@ -180,28 +180,40 @@ def test_solver_reports_the_unheld_figure_and_keeps_the_total():
 
 
 def test_a_residual_the_solver_takes_does_not_load_numba():
-    """numba (the compiled search) costs a few tenths of a second to import: a small master,
-    which goes straight to the solver, must not pay it."""
+    """The compiled search costs hundredths of a second to load, numba tenths: a small
+    master, which goes straight to the solver, must pay neither."""
     code = ("import sys; from xltools.rounding import controlled_round; "
             f"r = controlled_round(*{ODD_CYCLE!r}, unit=10_000); "
             "assert r.method == 'exact', r.method; "
-            "assert 'numba' not in sys.modules and 'xltools.rounding_search' not in sys.modules")
+            "assert 'numba' not in sys.modules and 'llvmlite' not in sys.modules "
+            "and 'xltools.rounding_search' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_the_search_loads_numba_only_when_it_runs():
-    code = ("import sys; import xltools.rounding as r; assert 'numba' not in sys.modules; "
+def test_the_search_loads_its_code_only_when_it_runs(tmp_path):
+    """A search loads the machine code kept on disk (search_code), not numba — compiling it
+    first, and keeping it, where there is none yet."""
+    code = ("import sys; from pathlib import Path; import xltools.rounding as r; "
+            "from xltools import search_code as s; s._folders = lambda: [Path(sys.argv[1])]; "
+            "assert 'llvmlite' not in sys.modules and not s.loaded(); "
             f"res = r.controlled_round(*{ODD_CYCLE!r}, unit=10_000, time_budget=0); "
-            "assert res.method == 'local-search', res.method; assert 'numba' in sys.modules")
-    subprocess.run([sys.executable, "-c", code], check=True)
+            "assert res.method == 'local-search', res.method; print(s.entry_points().source, "
+            "'numba' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, text=True,
+                           capture_output=True).stdout.split() for _ in range(2)]
+    assert runs == [["numba", "True"], ["machine", "code", "False"]]
 
 
-def test_the_search_runs_where_numba_can_cache_nowhere():
-    """A locked-down machine (read-only package folder, no writable home): numba refuses to
-    cache, and the search is compiled in the process instead of failing the import."""
-    code = ("import numba.core.caching as c; c.CacheImpl._locator_classes = []; "
-            "import xltools.rounding as r; "
+def test_the_search_runs_where_its_code_can_be_kept_nowhere(tmp_path):
+    """A locked-down machine (read-only package folder, no writable home): the search is
+    compiled in each process instead, and nothing fails."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    code = ("import sys; from pathlib import Path; import xltools.rounding as r; "
+            "from xltools import search_code as s; "
+            "s._folders = lambda: [Path(sys.argv[1]) / 'x', Path(sys.argv[1]) / 'y']; "
             f"res = r.controlled_round(*{ODD_CYCLE!r}, unit=10_000, time_budget=0); "
             "assert res.method == 'local-search', res.method; "
-            "from xltools import rounding_search as s; assert s._search._cache.__class__.__name__ == 'NullCache'")
-    subprocess.run([sys.executable, "-c", code], check=True)
+            "assert s.entry_points().source == 'numba'")
+    subprocess.run([sys.executable, "-c", code, str(blocked)], check=True)
+    assert blocked.read_text() == "not a folder"

@@ -1,5 +1,5 @@
 """舍位平衡 answers kept on disk (xltools/rounding_memo.py): a problem rounded once is given
-the same answer again without searching — in a new process, without loading numba — and an
+the same answer again without searching — in a new process, without loading the search — and an
 answer that fails its checks, or belongs to another problem, is never taken."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.bin"))
 
 
-def test_an_answer_kept_is_given_back_in_a_new_process_without_numba(tmp_path):
+def test_an_answer_kept_is_given_back_in_a_new_process_without_the_search(tmp_path):
     _, answer = _here()
     memo = RoundingMemo(tmp_path / "memo")
     first = answer(memo)
@@ -48,11 +48,11 @@ def test_an_answer_kept_is_given_back_in_a_new_process_without_numba(tmp_path):
     done = subprocess.run([sys.executable, "-c", PROBLEM + textwrap.dedent(f"""
         import json, sys
         got = answer(RoundingMemo({str(tmp_path / "memo")!r}))
-        print(json.dumps({{"answer": got, "numba": "numba" in sys.modules}}))
+        print(json.dumps({{"answer": got, "searched": "xltools.rounding_search" in sys.modules}}))
     """)], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     got = json.loads(done.stdout.strip().splitlines()[-1])
-    assert got["numba"] is False
+    assert got["searched"] is False
     assert got["answer"] == first  # the same figures, method and iterations as when searched
 
 
@@ -151,7 +151,7 @@ def test_nothing_is_kept_when_systematic_rounding_holds_every_figure(tmp_path):
 
 def test_the_worksheet_functions_keep_their_answers_in_the_user_cache(tmp_path, user_cache_folder):
     """A master recalculated once is not searched again by a new Python server: its first
-    recalculation there loads no numba."""
+    recalculation there does not load the search."""
     script = textwrap.dedent(f"""
         import json, sys
         sys.path.insert(0, {str(ROOT)!r})
@@ -164,7 +164,7 @@ def test_the_worksheet_functions_keep_their_answers_in_the_user_cache(tmp_path, 
         book = FakeBook.from_xlsx(path)
         book.add_sheet("汇总", [[None]])
         total = udfs.BUDGET_SUM(None, caller=book.cell("汇总"), recalc="1:1")
-        print(json.dumps({{"total": total, "numba": "numba" in sys.modules}}))
+        print(json.dumps({{"total": total, "searched": "xltools.rounding_search" in sys.modules}}))
     """)
     runs = []
     for which in ("first", "again"):
@@ -172,8 +172,8 @@ def test_the_worksheet_functions_keep_their_answers_in_the_user_cache(tmp_path, 
                               text=True, cwd=ROOT, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    assert runs[0]["numba"] is True  # 3,000 generated lines need the search
-    assert runs[1] == {"total": runs[0]["total"], "numba": False}
+    assert runs[0]["searched"] is True  # 3,000 generated lines need the search
+    assert runs[1] == {"total": runs[0]["total"], "searched": False}
     assert len(list((user_cache_folder / "xltools" / "rounding").glob("*.bin"))) == 1
 
 

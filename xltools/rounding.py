@@ -19,10 +19,11 @@ rounded half-up.
 
 Memberships are held as compressed sparse rows (rounding_cells: figures deduplicated by
 hashing, int32 atom indices), so a million-line master's 39 million memberships take a few
-hundred MB rather than gigabytes of Python tuples and sets.  The search (rounding_search,
-with its own transpose) is compiled with numba and imported only when it runs — or, for a
-command that reads a large master, run in a worker process that loads numba while the master
-is read (search_worker).
+hundred MB rather than gigabytes of Python tuples and sets.  The search (rounding_search)
+runs compiled loops, imported only when it runs: their machine code is loaded from disk in a
+few hundredths of a second (search_code), or compiled with numba where there is none yet —
+for a command that reads a large master, in a worker process while the master is read
+(search_worker).
 """
 
 from __future__ import annotations
@@ -155,21 +156,22 @@ def _local_search(distinct: Cells, rem, up, dev, unit, max_iterations, seed, ord
 
     budget = max_iterations or 200 * distinct.count + 1000
     iterations = search_worker.search(distinct, rem, up, dev, unit, budget, seed, order)
-    if iterations is not None:  # the worker a command started had numba loaded already
+    if iterations is not None:  # the worker a command started compiled it already
         return iterations
-    from . import rounding_search  # imports numba: only a master that needs the search pays
+    from . import rounding_search  # loads machine code: only a master that needs it pays
 
     return rounding_search.search(distinct, rem, up, dev, unit, budget, seed, order)
 
 
 def load_search_in_background() -> threading.Thread:
-    """Import the compiled search and load its machine code on a thread of its own, now,
-    so that the first search of this process does not wait for numba (0.5–0.7 s).
+    """Have the search's machine code ready on a thread of its own, now, so that the first
+    search of this process does not wait for it: loaded from disk (0.05 s), or compiled with
+    numba where there is none yet (seconds).
 
     For a process that will round masters later but has time on its hands now: the Excel
-    add-in's Python server, started when Excel starts, loads it while the person opens a
-    workbook.  A search asked for meanwhile waits only for what is left of the load (the
-    import lock).  Started once per process; returns the thread, which callers may join.
+    add-in's Python server, started when Excel starts, does this while the person opens a
+    workbook.  A search asked for meanwhile waits only for what is left (search_code's lock).
+    Started once per process; returns the thread, which callers may join.
     """
     global _loading
     if _loading is None:

@@ -1,16 +1,17 @@
 """The rounding search in a process of its own, made ready while the master is read.
 
-The swap search of 舍位平衡 (rounding_search) is compiled with numba, and the first search in
-a process pays for numba itself: 0.5–0.7 s to import it and load the compiled code, and
-seconds more when its 180 MB LLVM library is no longer in the operating system's file cache.
-At 100,000 lines that is a quarter of ``xltools tables``.  A command that is about to read a
-large master therefore forks this worker first: it loads numba on the other core while this
-process reads the master and lays out the figures, then runs each search it is sent and
-sends back the result — the same result, since it runs the same function on the same arrays.
+The swap search of 舍位平衡 loads its machine code from disk in a few hundredths of a second
+(search_code).  Only where there is none yet — the first search after an install, or a
+computer where it can be kept nowhere — is it compiled with numba: seconds, plus the import
+of numba itself, more when its 180 MB LLVM library is not in the operating system's file
+cache.  A command that is about to read a large master then forks this worker first: it
+compiles on the other core while this process reads the master and lays out the figures,
+then runs each search it is sent and sends back the result — the same result, since it runs
+the same code on the same arrays.
 
-The worker is only a way to save time.  Where it cannot be started (not Linux; a thread
-other than the main one, as in the Excel add-in; numba already loaded here) or stops
-answering, the search runs in this process as before.  It takes no signals of its own: it
+The worker is only a way to save time.  Where it is not needed (the machine code loads),
+cannot be started (not Linux; a thread other than the main one, as in the Excel add-in) or
+stops answering, the search runs in this process.  It takes no signals of its own: it
 ends when this process closes its end of the pipe, exits or is killed (the kernel ends it
 then), and Ctrl-C is handled here alone.
 """
@@ -28,11 +29,12 @@ from typing import Iterator
 
 import numpy as np
 
+from . import search_code
 from .rounding_exact import Cells
 
 # A master file this large is likely to need the search (generated masters: about 40 bytes a
 # line, so some 5,000 lines; systematic rounding leaves figures off from about 1,000 lines).
-# Smaller ones would load numba in the worker for nothing.
+# Smaller ones would compile the search in the worker for nothing.
 WORTH_IT_BYTES = 200_000
 
 _worker: "_Worker | None" = None
@@ -44,7 +46,8 @@ def ready_for(*paths: str | None) -> Iterator[None]:
     ``paths`` is large enough to need the search and this process can fork; the worker is
     ended on the way out.  Enter before reading the masters."""
     global _worker
-    if _worker is not None or not any(_worth_it(p) for p in paths if p) or not _can_fork():
+    if (_worker is not None or not any(_worth_it(p) for p in paths if p) or not _can_fork()
+            or search_code.from_disk()):
         yield
         return
     _worker = _Worker()
@@ -85,12 +88,12 @@ def search(cells: Cells, rem: np.ndarray, up: np.ndarray, dev: np.ndarray, unit:
 
 
 def _can_fork() -> bool:
-    """Linux, the main thread, numba not loaded here already, and not itself a daemonic
+    """Linux, the main thread, the search not loaded here already, and not itself a daemonic
     process (batch's pool workers may not have children)."""
     return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
             and threading.current_thread() is threading.main_thread()
             and not multiprocessing.current_process().daemon
-            and "xltools.rounding_search" not in sys.modules)
+            and not search_code.loaded())
 
 
 class _Worker:
@@ -121,7 +124,7 @@ class _Worker:
         return answer
 
     def close(self) -> None:
-        """An idle worker ends as soon as the pipe closes; one still loading numba (the
+        """An idle worker ends as soon as the pipe closes; one still compiling (the
         master was refused, or needed no search) is not waited for."""
         with contextlib.suppress(OSError):
             self.conn.close()
@@ -132,8 +135,8 @@ class _Worker:
 
 
 def _serve(conn, parents_end, parent: int) -> None:
-    """The worker: load the compiled search, then run the searches asked for until the
-    parent closes its end."""
+    """The worker: compile the search, then run the searches asked for until the parent
+    closes its end."""
     parents_end.close()  # else the pipe would never report the parent gone
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(Exception):

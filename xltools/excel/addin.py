@@ -206,15 +206,16 @@ def _xlwings(*args: str) -> str:
 
 
 def prepare_search() -> str:
-    """Compile the 舍位平衡 search now (numba keeps the machine code on disk), so that the
-    first recalculation after installing does not wait the seconds a first compile takes.
-    Returns what was done."""
+    """Compile the 舍位平衡 search now and keep its machine code on disk (search_code), so
+    that no recalculation after installing waits the seconds a compile takes, nor loads
+    numba.  Returns what was done."""
     import time
 
     from ..rounding_search import warm_up
 
     start = time.perf_counter()
-    warm_up()
+    if warm_up() == "machine code":
+        return "舍位平衡的计算已编译过，可直接使用"
     return f"舍位平衡的计算已编译（{time.perf_counter() - start:.0f} 秒，只在安装后做一次）"
 
 

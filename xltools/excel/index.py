@@ -103,7 +103,8 @@ class LinesIndex:
         layout = previous.tables.layout if previous is not None and previous.tables else None
         # 舍位平衡's answers kept on disk, one memo for the whole add-in (the buttons and
         # BUDGET_CHECK too): the master reopened tomorrow in a new Python server is not
-        # searched again, so no numba is loaded before its first recalculation.
+        # searched again: neither the search nor its machine code is loaded for its first
+        # recalculation.
         ts = build_tables(master, reuse=layout, memo=RoundingMemo.in_user_cache())
         same_atoms = previous is not None and ts.layout is layout
         return cls(master, errors, ts, _like=(previous._by_func or previous._like) if same_atoms else None)
