@@ -104,7 +104,8 @@ def _transpose(code: search_code.Entries, indptr: np.ndarray, indices: np.ndarra
                wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ptr = np.empty(n_atoms + 1, np.int64)
     n_cells = len(indptr) - 1
-    links = code.transpose_count(indptr, n_cells, indices, len(indices), wanted, n_atoms, ptr)
+    links = code.transpose(indptr, n_cells, indices, len(indices), wanted, n_atoms, ptr,
+                           np.empty(0, np.int32), -1)
     cell_ids = np.empty(links, np.int32)
-    code.transpose_place(indptr, n_cells, indices, len(indices), wanted, n_atoms, ptr, cell_ids)
+    code.transpose(indptr, n_cells, indices, len(indices), wanted, n_atoms, ptr, cell_ids, links)
     return ptr, cell_ids

@@ -47,8 +47,7 @@ import numpy as np
 # ctypes prototypes below call them.
 SIGNATURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "renumber": ("void", ("i32*", "i64", "i32*", "i64")),
-    "transpose_count": ("i64", ("i64*", "i64", "i32*", "i64", "u8*", "i64", "i64*")),
-    "transpose_place": ("void", ("i64*", "i64", "i32*", "i64", "u8*", "i64", "i64*", "i32*")),
+    "transpose": ("i64", ("i64*", "i64", "i32*", "i64", "u8*", "i64", "i64*", "i32*", "i64")),
     "search": ("i64", ("i64*", "i64", "i32*", "i64", "i64*", "i32*", "i64", "u8*", "i64*",
                        "i64", "i64*", "i64", "i64", "i64", "i64", "i64*", "i64", "i8*",
                        "u64*", "i64", "i64", "i64", "i64", "i64", "f64")),
@@ -76,8 +75,7 @@ class Entries:
     takes a pointer."""
 
     renumber: "_Call"
-    transpose_count: "_Call"
-    transpose_place: "_Call"
+    transpose: "_Call"
     search: "_Call"
     source: str  # "machine code" (loaded from disk) or "numba" (compiled in this process)
     keep: object = field(default=None, repr=False)  # alive while the code runs: engine or cfuncs

@@ -59,48 +59,43 @@ def _renumber(indices_p, n_entries, label_p, n_atoms):
         indices[j] = label[indices[j]]
 
 
-def _transpose_count(indptr_p, n_cells, indices_p, n_entries, wanted_p, n_atoms, ptr_p):
-    """First half of the transpose (a counting sort): ``ptr[a]`` becomes where atom a's cells
-    start, counting only wanted atoms and cells of two atoms or more — a single atom is
-    always within one unit, so no move can matter to it.  Returns how many there are."""
+def _transpose(indptr_p, n_cells, indices_p, n_entries, wanted_p, n_atoms, ptr_p, cell_ids_p,
+               n_links):
+    """A counting sort of the memberships by atom, in two calls, counting only wanted atoms
+    and cells of two atoms or more (a single atom is always within one unit, so no move can
+    matter to it).  First, with no room for the result (``n_links`` < 0): ``ptr[a]`` becomes
+    where atom a's cells start; returns how many there are.  Then, with ``cell_ids`` of that
+    length: atom a's cells go to ``cell_ids[ptr[a]:ptr[a + 1]]`` (ascending), ``ptr[a]``
+    serving as the fill position, which ends as ``ptr[a + 1]``: one shift restores it."""
     indptr = carray(indptr_p, (n_cells + 1,))
     indices = carray(indices_p, (n_entries,))
     wanted = carray(wanted_p, (n_atoms,))
     ptr = carray(ptr_p, (n_atoms + 1,))
-    for a in range(n_atoms + 1):
-        ptr[a] = 0
+    place = n_links >= 0
+    cell_ids = carray(cell_ids_p, (n_links if place else 0,))
+    if not place:
+        for a in range(n_atoms + 1):
+            ptr[a] = 0
     for c in range(n_cells):
         if indptr[c + 1] - indptr[c] < 2:
             continue
         for j in range(indptr[c], indptr[c + 1]):
             a = indices[j]
-            if wanted[a]:
-                ptr[a + 1] += 1
-    for a in range(n_atoms):
-        ptr[a + 1] += ptr[a]
-    return ptr[n_atoms]
-
-
-def _transpose_place(indptr_p, n_cells, indices_p, n_entries, wanted_p, n_atoms, ptr_p,
-                     cell_ids_p):
-    """Second half: atom a's cells go to ``cell_ids[ptr[a]:ptr[a + 1]]`` (ascending), with
-    ``ptr[a]`` as the fill position, which ends as ``ptr[a + 1]``: one shift restores it."""
-    indptr = carray(indptr_p, (n_cells + 1,))
-    indices = carray(indices_p, (n_entries,))
-    wanted = carray(wanted_p, (n_atoms,))
-    ptr = carray(ptr_p, (n_atoms + 1,))
-    cell_ids = carray(cell_ids_p, (ptr[n_atoms],))
-    for c in range(n_cells):
-        if indptr[c + 1] - indptr[c] < 2:
-            continue
-        for j in range(indptr[c], indptr[c + 1]):
-            a = indices[j]
-            if wanted[a]:
+            if not wanted[a]:
+                continue
+            if place:
                 cell_ids[ptr[a]] = c
                 ptr[a] += 1
-    for a in range(n_atoms, 0, -1):
-        ptr[a] = ptr[a - 1]
-    ptr[0] = 0
+            else:
+                ptr[a + 1] += 1
+    if place:
+        for a in range(n_atoms, 0, -1):
+            ptr[a] = ptr[a - 1]
+        ptr[0] = 0
+    else:
+        for a in range(n_atoms):
+            ptr[a + 1] += ptr[a]
+    return ptr[n_atoms]
 
 
 def _search(indptr_p, n_cells, indices_p, n_entries, ptr_p, cell_ids_p, n_links, movable_p,
@@ -340,5 +335,4 @@ def _best_partner(a, c, indptr, indices, ptr, cell_ids, state, it, gain_a, gain_
     return best_delta, best_b
 
 
-_PYTHON = {"renumber": _renumber, "transpose_count": _transpose_count,
-           "transpose_place": _transpose_place, "search": _search}
+_PYTHON = {"renumber": _renumber, "transpose": _transpose, "search": _search}
