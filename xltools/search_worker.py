@@ -1,10 +1,10 @@
 """The rounding search in a process of its own, made ready while the master is read.
 
 The swap search of 舍位平衡 loads its machine code from disk in a few hundredths of a second
-(search_code).  Only where there is none yet — the first search after an install, or a
-computer where it can be kept nowhere — is it compiled with numba: seconds, plus the import
-of numba itself, more when its 180 MB LLVM library is not in the operating system's file
-cache.  A command that is about to read a large master then forks this worker first: it
+(search_code).  Only where there is none yet — the first search on a computer where
+``xltools addin install`` did not compile it, or one where it can be kept nowhere — is it
+compiled with numba: seconds, plus the import of numba itself, more when its 180 MB LLVM
+library is not in the operating system's file cache.  A command that is about to read a large master then forks this worker first: it
 compiles on the other core while this process reads the master and lays out the figures,
 then runs each search it is sent and sends back the result — the same result, since it runs
 the same code on the same arrays.
